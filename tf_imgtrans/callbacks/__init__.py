@@ -1,0 +1,36 @@
+"""Callbacks for `fit`: sample grids, checkpoints and resume, LR schedules, history, NaN stop."""
+
+from tf_imgtrans.callbacks.checkpoint import (
+    TrainingCheckpoint,
+    atomic_save_model,
+    atomic_write_text,
+    latest_checkpoint,
+    list_checkpoints,
+    restore_checkpoint,
+    save_checkpoint,
+)
+from tf_imgtrans.callbacks.history import HistoryLogger, LossPlot, load_history, plot_history
+from tf_imgtrans.callbacks.nan import StopOnNonFinite, epoch_is_good
+from tf_imgtrans.callbacks.samples import SampleGrid, make_grid, to_uint8
+from tf_imgtrans.callbacks.schedules import LinearDecay, linear_decay_factor
+
+__all__ = [
+    "HistoryLogger",
+    "LinearDecay",
+    "LossPlot",
+    "SampleGrid",
+    "StopOnNonFinite",
+    "TrainingCheckpoint",
+    "atomic_save_model",
+    "atomic_write_text",
+    "epoch_is_good",
+    "latest_checkpoint",
+    "linear_decay_factor",
+    "list_checkpoints",
+    "load_history",
+    "make_grid",
+    "plot_history",
+    "restore_checkpoint",
+    "save_checkpoint",
+    "to_uint8",
+]

@@ -1,0 +1,6 @@
+"""Trainers: keras.Model subclasses with custom train_step/test_step, trained with `fit`."""
+
+from tf_imgtrans.models.base import TranslationTrainer, default_adam, resolve_jit_compile
+from tf_imgtrans.models.pix2pix import Pix2Pix
+
+__all__ = ["Pix2Pix", "TranslationTrainer", "default_adam", "resolve_jit_compile"]

@@ -1,0 +1,58 @@
+"""What every trainer shares: named networks and optimizers, visuals for sample grids."""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+
+def default_adam() -> keras.optimizers.Optimizer:
+    """Adam with the papers' settings: learning rate 2e-4, β1 = 0.5."""
+    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5, beta_2=0.999)
+
+
+def resolve_jit_compile(jit_compile: bool | str) -> bool:
+    """"auto" turns XLA on only where a GPU is visible: on CPU it was measured slower for these
+    networks (see STACK.md / BENCHMARKS.md)."""
+    if jit_compile == "auto":
+        return bool(tf.config.list_physical_devices("GPU"))
+    if not isinstance(jit_compile, bool):
+        raise ValueError(
+            f"`jit_compile` must be True, False or 'auto'. Received: jit_compile={jit_compile!r}"
+        )
+    return jit_compile
+
+
+class TranslationTrainer(keras.Model):
+    """Base class of the trainers (`Pix2Pix`, `CycleGAN`, …).
+
+    Subclasses own their networks and fill `networks` and `optimizers` (name -> object) so that the
+    generic callbacks (checkpoints, learning-rate schedules, sample grids) work without knowing the
+    model, and implement `visuals(batch)` for sample grids.
+    """
+
+    networks: dict[str, keras.Model]
+    optimizers: dict[str, keras.optimizers.Optimizer]
+    initial_learning_rates: dict[str, float]
+
+    def _set_optimizers(self, optimizers: dict[str, keras.optimizers.Optimizer | None]) -> None:
+        self.optimizers = {name: opt or default_adam() for name, opt in optimizers.items()}
+        self.initial_learning_rates = {
+            name: float(keras.ops.convert_to_numpy(opt.learning_rate))
+            for name, opt in self.optimizers.items()
+        }
+
+    def build_optimizers(self) -> None:
+        """Creates the optimizers' slot variables now (they are made lazily on the first step), so
+        a checkpoint can be restored into them before training starts."""
+        for name, opt in self.optimizers.items():
+            if not opt.built:
+                opt.build(self.trainable_variables_of(name))
+
+    def trainable_variables_of(self, optimizer_name: str) -> list:
+        """The variables that optimizer `optimizer_name` updates."""
+        raise NotImplementedError
+
+    def visuals(self, batch) -> tuple[list[str], list]:
+        """Column titles and image batches (each (N, H, W, 3) in [-1, 1]) for a sample grid."""
+        raise NotImplementedError

@@ -1,0 +1,75 @@
+"""Translating image files and folders with a saved generator."""
+
+from __future__ import annotations
+
+import os
+
+import keras
+from tqdm import tqdm
+
+from tf_imgtrans.data import list_images, load_image, save_image
+from tf_imgtrans.inference import translate
+
+
+def load_generator(path: str) -> keras.Model:
+    """Loads a generator saved as `.keras` (safe mode: no code from the file is run) and checks
+    that it maps 3-channel images to 3-channel images."""
+    import tf_imgtrans.layers  # noqa: F401  (registers the package's layers before loading)
+
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No model file at {path}. Pass a generator saved as .keras.")
+    if not path.endswith(".keras"):
+        raise ValueError(f"Expected a Keras model file ending in .keras. Received: model={path}")
+    try:
+        model = keras.models.load_model(path, compile=False, safe_mode=True)
+    except Exception as e:  # Keras raises many types for a damaged or foreign file
+        raise ValueError(f"Could not load the model {path}: {e}") from e
+    in_shape, out_shape = tuple(model.inputs[0].shape), tuple(model.outputs[0].shape)
+    if len(model.inputs) != 1 or len(in_shape) != 4 or in_shape[-1] != 3 or out_shape[-1] != 3 \
+            or len(out_shape) != 4:
+        raise ValueError(
+            f"{path} is not an image generator: it maps {in_shape} to {out_shape}, expected "
+            "(batch, H, W, 3) to (batch, H, W, 3). A discriminator or trainer cannot translate."
+        )
+    return model
+
+
+def collect_inputs(inputs: list[str]) -> list[tuple[str, str]]:
+    """(file, name relative to its input folder) for every image in `inputs` (files or folders,
+    searched recursively)."""
+    found = []
+    for item in inputs:
+        if os.path.isdir(item):
+            for path in list_images(item, recursive=True):
+                found.append((path, os.path.relpath(path, item)))
+        elif os.path.isfile(item):
+            found.append((item, os.path.basename(item)))
+        else:
+            raise FileNotFoundError(f"No such file or folder: {item}")
+    return found
+
+
+def translate_paths(
+    model: str | keras.Model,
+    inputs: list[str],
+    out: str,
+    size: int | None = None,
+    overwrite: bool = False,
+) -> tuple[list[str], int]:
+    """Translates every image in `inputs` into `out` as PNG, keeping file stems and sub-folders.
+    Outputs that already exist are skipped unless `overwrite`.
+
+    Returns:
+        (written paths, number skipped).
+    """
+    generator = load_generator(model) if isinstance(model, str) else model
+    jobs = collect_inputs(inputs)
+    written, skipped = [], 0
+    for path, rel in tqdm(jobs, desc="translate", unit="img", disable=len(jobs) < 2):
+        target = os.path.join(out, os.path.splitext(rel)[0] + ".png")
+        if os.path.exists(target) and not overwrite:
+            skipped += 1
+            continue
+        save_image(target, translate(generator, load_image(path), size=size))
+        written.append(target)
+    return written, skipped
