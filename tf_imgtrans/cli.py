@@ -15,7 +15,9 @@ def _quiet_tensorflow() -> None:
 
 def _add_pix2pix_args(p: argparse.ArgumentParser) -> None:
     # Defaults are None so that a resumed run can tell what the user set from what it saved.
-    p.add_argument("--data", help="a folder, builtin:NAME or pix2pix:NAME (default builtin:facades)")
+    p.add_argument(
+        "--data", help="a folder, builtin:NAME or pix2pix:NAME (default builtin:facades)"
+    )
     p.add_argument("--out", required=True, help="output folder of the run")
     p.add_argument("--epochs", type=int, help="total epochs (paper: 200)")
     p.add_argument("--decay-epochs", type=int, help="epochs of linear LR decay at the end")
@@ -39,11 +41,23 @@ def _add_pix2pix_args(p: argparse.ArgumentParser) -> None:
 
 
 _CONFIG_ARGS = {
-    "data": "data", "epochs": "epochs", "decay_epochs": "decay_epochs",
-    "image_size": "image_size", "batch_size": "batch_size", "direction": "direction",
-    "generator": "generator", "ngf": "ngf", "ndf": "ndf", "n_layers": "n_layers", "norm": "norm",
-    "upsampling": "upsampling", "gan_mode": "gan_mode", "lambda_l1": "lambda_l1", "lr": "lr",
-    "limit": "limit", "seed": "seed",
+    "data": "data",
+    "epochs": "epochs",
+    "decay_epochs": "decay_epochs",
+    "image_size": "image_size",
+    "batch_size": "batch_size",
+    "direction": "direction",
+    "generator": "generator",
+    "ngf": "ngf",
+    "ndf": "ndf",
+    "n_layers": "n_layers",
+    "norm": "norm",
+    "upsampling": "upsampling",
+    "gan_mode": "gan_mode",
+    "lambda_l1": "lambda_l1",
+    "lr": "lr",
+    "limit": "limit",
+    "seed": "seed",
 }
 
 
@@ -51,8 +65,13 @@ def _config_from_args(args, **defaults):
     from tf_imgtrans.training import Pix2PixConfig
 
     values = dict(defaults)
-    values.update({key: getattr(args, arg) for arg, key in _CONFIG_ARGS.items()
-                   if getattr(args, arg, None) is not None})
+    values.update(
+        {
+            key: getattr(args, arg)
+            for arg, key in _CONFIG_ARGS.items()
+            if getattr(args, arg, None) is not None
+        }
+    )
     if getattr(args, "no_tensorboard", False):
         values["tensorboard"] = False
     return Pix2PixConfig.from_dict(values)
@@ -64,8 +83,9 @@ def cmd_train(args) -> int:
     if args.model != "pix2pix":
         raise ValueError(f"Unknown model {args.model!r}. Available: ['pix2pix']")
     config = _config_from_args(args)
-    result = train_pix2pix(config, args.out, resume=args.resume,
-                           steps_per_epoch=args.steps_per_epoch)
+    result = train_pix2pix(
+        config, args.out, resume=args.resume, steps_per_epoch=args.steps_per_epoch
+    )
     print(f"Generator: {result.paths['generator']}")
     print(f"Samples:   {result.paths['samples']}/   Loss curves: {result.paths['losses']}")
     return 0
@@ -74,18 +94,26 @@ def cmd_train(args) -> int:
 def cmd_translate(args) -> int:
     from tf_imgtrans.translate_files import translate_paths
 
-    written, skipped = translate_paths(args.model, args.inputs, args.out, size=args.size,
-                                       overwrite=args.overwrite)
-    print(f"Translated {len(written)} image(s) into {args.out}"
-          + (f" ({skipped} already done, skipped)" if skipped else ""))
+    written, skipped = translate_paths(
+        args.model, args.inputs, args.out, size=args.size, overwrite=args.overwrite
+    )
+    print(
+        f"Translated {len(written)} image(s) into {args.out}"
+        + (f" ({skipped} already done, skipped)" if skipped else "")
+    )
     return 0
 
 
 def cmd_demo(args) -> int:
     from tf_imgtrans.demo import run_demo
 
-    report = run_demo(args.out, epochs=args.epochs, image_size=args.image_size,
-                      n_train=args.n_train, steps_per_epoch=args.steps_per_epoch)
+    report = run_demo(
+        args.out,
+        epochs=args.epochs,
+        image_size=args.image_size,
+        n_train=args.n_train,
+        steps_per_epoch=args.steps_per_epoch,
+    )
     print(json.dumps({k: v for k, v in report.items() if k != "scores"}, indent=1))
     return 0
 

@@ -37,8 +37,13 @@ def run_demo(
     n_train = n_train or DEMO_DEFAULTS["n_train"]
     data = f"builtin:facades?n_train={n_train}"
     config = Pix2PixConfig(
-        data=data, epochs=epochs, image_size=image_size, ngf=DEMO_DEFAULTS["ngf"],
-        ndf=DEMO_DEFAULTS["ndf"], decay_epochs=epochs // 2, tensorboard=False,
+        data=data,
+        epochs=epochs,
+        image_size=image_size,
+        ngf=DEMO_DEFAULTS["ngf"],
+        ndf=DEMO_DEFAULTS["ndf"],
+        decay_epochs=epochs // 2,
+        tensorboard=False,
     )
     start = time.time()
     run = train_pix2pix(config, out, resume=True, steps_per_epoch=steps_per_epoch)
@@ -46,8 +51,9 @@ def run_demo(
 
     root = resolve_paired_spec(data, image_size=image_size)
     test = load_paired_dataset(root, "test", image_size=image_size, batch_size=8)
-    train = load_paired_dataset(root, "train", image_size=image_size, batch_size=8,
-                                augment=False, shuffle=False)
+    train = load_paired_dataset(
+        root, "train", image_size=image_size, batch_size=8, augment=False, shuffle=False
+    )
     generator = run.model.generator
     scores = evaluate_paired(generator, test, train_dataset=train)
 
@@ -73,9 +79,13 @@ def run_demo(
         "scores": scores,
         "psnr_gain_over_input_db": round(scores["model"]["psnr"] - scores["input"]["psnr"], 2),
         "psnr_gain_over_mean_target_db": round(
-            scores["model"]["psnr"] - scores["mean_target"]["psnr"], 2),
-        "outputs": {**run.paths, "test_translated": translated_dir,
-                    "test_grid": os.path.join(out, "test_grid.png")},
+            scores["model"]["psnr"] - scores["mean_target"]["psnr"], 2
+        ),
+        "outputs": {
+            **run.paths,
+            "test_translated": translated_dir,
+            "test_grid": os.path.join(out, "test_grid.png"),
+        },
     }
     atomic_write_text(os.path.join(out, "demo_report.json"), json.dumps(report, indent=2))
     print("\nHeld-out test split, against ground truth:")

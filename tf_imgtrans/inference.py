@@ -12,6 +12,7 @@ import tensorflow as tf
 def size_multiple(generator: keras.Model) -> int:
     """The factor that the generator's input height and width must be multiples of:
     2 ** (number of stride-2 convolutions), e.g. 256 for `unet_256`, 4 for a ResNet generator."""
+
     def downs(model) -> int:
         n = 0
         for layer in model.layers:

@@ -23,9 +23,7 @@ from tf_imgtrans.callbacks import (
     latest_checkpoint,
     restore_checkpoint,
 )
-from tf_imgtrans.data.paired import _available_splits as available_splits
-from tf_imgtrans.data.paired import load_paired_dataset
-from tf_imgtrans.data.spec import resolve_paired_spec
+from tf_imgtrans.data import available_splits, load_paired_dataset, resolve_paired_spec
 from tf_imgtrans.models import Pix2Pix
 from tf_imgtrans.networks import get_discriminator, get_generator
 
@@ -88,13 +86,20 @@ def build_pix2pix(config: Pix2PixConfig) -> Pix2Pix:
     common = {"norm": config.norm}
     if config.generator == "auto":
         generator = get_generator(
-            "unet", num_downs=unet_downs_for(config.image_size), ngf=config.ngf,
-            dropout=config.dropout, upsampling=config.upsampling, **common,
+            "unet",
+            num_downs=unet_downs_for(config.image_size),
+            ngf=config.ngf,
+            dropout=config.dropout,
+            upsampling=config.upsampling,
+            **common,
         )
     else:
         generator = get_generator(
-            config.generator, ngf=config.ngf, dropout=config.dropout,
-            upsampling=config.upsampling, **common,
+            config.generator,
+            ngf=config.ngf,
+            dropout=config.dropout,
+            upsampling=config.upsampling,
+            **common,
         )
     discriminator = get_discriminator(
         "patch", n_layers=config.n_layers, ndf=config.ndf, input_channels=6, **common
@@ -178,13 +183,24 @@ def train_pix2pix(
     root = resolve_paired_spec(config.data, image_size=config.image_size)
     splits = available_splits(root)
     train = load_paired_dataset(
-        root, "train", config.direction, config.image_size, batch_size=config.batch_size,
-        seed=config.seed, limit=config.limit,
+        root,
+        "train",
+        config.direction,
+        config.image_size,
+        batch_size=config.batch_size,
+        seed=config.seed,
+        limit=config.limit,
     )
     val_split = "val" if "val" in splits else ("test" if "test" in splits else "train")
     val = load_paired_dataset(
-        root, val_split, config.direction, config.image_size, batch_size=config.batch_size,
-        augment=False, shuffle=False, limit=config.limit,
+        root,
+        val_split,
+        config.direction,
+        config.image_size,
+        batch_size=config.batch_size,
+        augment=False,
+        shuffle=False,
+        limit=config.limit,
     )
 
     model = build_pix2pix(config)
@@ -205,10 +221,19 @@ def train_pix2pix(
     }
     decay = config.epochs // 2 if config.decay_epochs is None else config.decay_epochs
     # A separate, uncached pipeline: taking part of a cached one makes tf.data discard its cache.
-    sample_batch = _first_batch(load_paired_dataset(
-        root, val_split, config.direction, config.image_size, batch_size=4, augment=False,
-        shuffle=False, cache=False, limit=4,
-    ))
+    sample_batch = _first_batch(
+        load_paired_dataset(
+            root,
+            val_split,
+            config.direction,
+            config.image_size,
+            batch_size=4,
+            augment=False,
+            shuffle=False,
+            cache=False,
+            limit=4,
+        )
+    )
     cbs = [
         StopOnNonFinite(),
         LinearDecay(config.epochs - decay, decay),
@@ -226,8 +251,13 @@ def train_pix2pix(
         history = {}
     else:
         history = model.fit(
-            train, validation_data=val, epochs=config.epochs, initial_epoch=initial_epoch,
-            callbacks=cbs, verbose=verbose, steps_per_epoch=steps_per_epoch,
+            train,
+            validation_data=val,
+            epochs=config.epochs,
+            initial_epoch=initial_epoch,
+            callbacks=cbs,
+            verbose=verbose,
+            steps_per_epoch=steps_per_epoch,
             shuffle=False,  # the dataset shuffles itself
         ).history
     if not os.path.isfile(paths["generator"]):

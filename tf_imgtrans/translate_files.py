@@ -25,8 +25,13 @@ def load_generator(path: str) -> keras.Model:
     except Exception as e:  # Keras raises many types for a damaged or foreign file
         raise ValueError(f"Could not load the model {path}: {e}") from e
     in_shape, out_shape = tuple(model.inputs[0].shape), tuple(model.outputs[0].shape)
-    if len(model.inputs) != 1 or len(in_shape) != 4 or in_shape[-1] != 3 or out_shape[-1] != 3 \
-            or len(out_shape) != 4:
+    if (
+        len(model.inputs) != 1
+        or len(in_shape) != 4
+        or in_shape[-1] != 3
+        or out_shape[-1] != 3
+        or len(out_shape) != 4
+    ):
         raise ValueError(
             f"{path} is not an image generator: it maps {in_shape} to {out_shape}, expected "
             "(batch, H, W, 3) to (batch, H, W, 3). A discriminator or trainer cannot translate."

@@ -51,9 +51,12 @@ def test_checkpoint_round_trip_restores_networks_and_optimizer(tiny_pix2pix, tmp
     x, y = data()
     tiny_pix2pix.fit(x, y, epochs=2, verbose=0, callbacks=[TrainingCheckpoint(str(tmp_path))])
     assert [os.path.basename(p) for p in list_checkpoints(str(tmp_path))] == [
-        "ckpt-0001", "ckpt-0002"]
-    fresh = Pix2Pix(get_generator("unet", num_downs=6, ngf=8),
-                    get_discriminator("patch", n_layers=2, ndf=8))
+        "ckpt-0001",
+        "ckpt-0002",
+    ]
+    fresh = Pix2Pix(
+        get_generator("unet", num_downs=6, ngf=8), get_discriminator("patch", n_layers=2, ndf=8)
+    )
     fresh.compile()
     state = restore_checkpoint(fresh, latest_checkpoint(str(tmp_path)))
     assert state["epoch"] == 2
@@ -68,10 +71,13 @@ def test_checkpoint_round_trip_restores_networks_and_optimizer(tiny_pix2pix, tmp
 
 def test_checkpoint_keeps_the_newest(tiny_pix2pix, tmp_path):
     x, y = data()
-    tiny_pix2pix.fit(x, y, epochs=4, verbose=0,
-                     callbacks=[TrainingCheckpoint(str(tmp_path), keep=2)])
+    tiny_pix2pix.fit(
+        x, y, epochs=4, verbose=0, callbacks=[TrainingCheckpoint(str(tmp_path), keep=2)]
+    )
     assert [os.path.basename(p) for p in list_checkpoints(str(tmp_path))] == [
-        "ckpt-0003", "ckpt-0004"]
+        "ckpt-0003",
+        "ckpt-0004",
+    ]
 
 
 def test_half_written_checkpoints_are_never_used(tiny_pix2pix, tmp_path):
@@ -92,8 +98,9 @@ def test_restore_rejects_a_checkpoint_of_another_model(tiny_pix2pix, tmp_path):
     from tf_imgtrans.networks import get_discriminator, get_generator
 
     save_checkpoint(tiny_pix2pix, str(tmp_path), 1)
-    other = Pix2Pix(get_generator("unet", num_downs=6, ngf=16),
-                    get_discriminator("patch", n_layers=2, ndf=8))
+    other = Pix2Pix(
+        get_generator("unet", num_downs=6, ngf=16), get_discriminator("patch", n_layers=2, ndf=8)
+    )
     other.compile()
     with pytest.raises(ValueError, match="'generator' was saved with other layer shapes"):
         restore_checkpoint(other, str(tmp_path / "ckpt-0001"))
@@ -117,8 +124,13 @@ def test_sample_grid_and_loss_plot_write_pictures(tiny_pix2pix, tmp_path):
     x, y = data(n=3)
     hist = str(tmp_path / "h.json")
     grid = SampleGrid((x, y), str(tmp_path / "samples"))
-    tiny_pix2pix.fit(x, y, epochs=2, verbose=0, callbacks=[
-        HistoryLogger(hist), grid, LossPlot(hist, str(tmp_path / "losses.png"))])
+    tiny_pix2pix.fit(
+        x,
+        y,
+        epochs=2,
+        verbose=0,
+        callbacks=[HistoryLogger(hist), grid, LossPlot(hist, str(tmp_path / "losses.png"))],
+    )
     assert sorted(os.listdir(tmp_path / "samples")) == ["epoch_0001.png", "epoch_0002.png"]
     img = np.asarray(Image.open(grid.last_path))
     assert img.shape == (14 + 3 * 66 + 2, 3 * 66 + 2, 3)  # 3 rows × (input | output | target)
@@ -133,16 +145,23 @@ def test_make_grid_places_images():
     assert (grid[2:6, 2:6] == 0).all() and (grid[2:6, 8:12] == 255).all()
 
 
-def test_non_finite_loss_stops_training_and_keeps_the_last_good_checkpoint(tiny_pix2pix,
-                                                                            tmp_path):
+def test_non_finite_loss_stops_training_and_keeps_the_last_good_checkpoint(tiny_pix2pix, tmp_path):
     x, y = data(n=6)
     stop = StopOnNonFinite()
     ckpt = TrainingCheckpoint(str(tmp_path))
     tiny_pix2pix.fit(x, y, batch_size=2, epochs=1, verbose=0, shuffle=False, callbacks=[ckpt])
     x[2:4] = np.nan  # the second batch of the next epoch poisons the losses
     with pytest.warns(UserWarning, match="non-finite"):
-        h = tiny_pix2pix.fit(x, y, batch_size=2, epochs=3, initial_epoch=1, verbose=0,
-                             shuffle=False, callbacks=[stop, ckpt])
+        h = tiny_pix2pix.fit(
+            x,
+            y,
+            batch_size=2,
+            epochs=3,
+            initial_epoch=1,
+            verbose=0,
+            shuffle=False,
+            callbacks=[stop, ckpt],
+        )
     assert stop.stopped_at[:2] == (2, 1)
     assert len(h.history["g_loss"]) == 1  # stopped in its first epoch
     assert latest_checkpoint(str(tmp_path)).endswith("ckpt-0001")

@@ -25,11 +25,13 @@ def test_vanilla_losses_match_hand_computation():
 
 
 def test_lsgan_losses_match_hand_computation():
-    np.testing.assert_allclose(generator_adversarial_loss(FAKE, "lsgan"),
-                               np.mean((FAKE - 1) ** 2), rtol=1e-6)
+    np.testing.assert_allclose(
+        generator_adversarial_loss(FAKE, "lsgan"), np.mean((FAKE - 1) ** 2), rtol=1e-6
+    )
     total, _, _ = discriminator_adversarial_loss(REAL, FAKE, "lsgan")
-    np.testing.assert_allclose(total, 0.5 * (np.mean((REAL - 1) ** 2) + np.mean(FAKE**2)),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        total, 0.5 * (np.mean((REAL - 1) ** 2) + np.mean(FAKE**2)), rtol=1e-6
+    )
 
 
 def test_hinge_losses_match_hand_computation():

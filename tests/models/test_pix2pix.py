@@ -75,12 +75,15 @@ def test_call_runs_the_generator(tiny_pix2pix):
 def test_compile_validates_and_defaults_to_the_paper():
     from tf_imgtrans.networks import get_discriminator, get_generator
 
-    model = Pix2Pix(get_generator("unet", num_downs=6, ngf=4),
-                    get_discriminator("patch", n_layers=1, ndf=4))
+    model = Pix2Pix(
+        get_generator("unet", num_downs=6, ngf=4), get_discriminator("patch", n_layers=1, ndf=4)
+    )
     model.compile()
     assert model.lambda_l1 == 100.0 and model.gan_mode == "vanilla"
-    assert model.initial_learning_rates == {"generator": pytest.approx(2e-4),
-                                            "discriminator": pytest.approx(2e-4)}
+    assert model.initial_learning_rates == {
+        "generator": pytest.approx(2e-4),
+        "discriminator": pytest.approx(2e-4),
+    }
     assert float(model.g_optimizer.beta_1) == 0.5
     with pytest.raises(ValueError, match="gan_mode"):
         model.compile(gan_mode="wasserstein")

@@ -22,25 +22,36 @@ def test_unet_256_has_the_paper_parameter_count():
 
 def test_unet_128_parameters_and_output_range():
     g = get_generator("unet_128", ngf=8)
-    x = np.random.uniform(-1, 1, (2, 128, 128, 3)).astype("float32")
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 128, 128, 3)).astype("float32")
     y = keras.ops.convert_to_numpy(g(x))
     assert y.shape == (2, 128, 128, 3)
     assert np.all(np.abs(y) <= 1.0)
-    assert len([la for la in g.layers if isinstance(la, keras.layers.Conv2D)
-                and not isinstance(la, keras.layers.Conv2DTranspose)]) == 7
+    assert (
+        len(
+            [
+                la
+                for la in g.layers
+                if isinstance(la, keras.layers.Conv2D)
+                and not isinstance(la, keras.layers.Conv2DTranspose)
+            ]
+        )
+        == 7
+    )
 
 
 def test_dropout_sits_in_the_three_innermost_decoder_blocks():
     g = unet_generator(num_downs=6, ngf=8)
     names = [la.name for la in g.layers if isinstance(la, keras.layers.Dropout)]
     assert names == ["up5_dropout", "up4_dropout", "up3_dropout"]
-    assert not any(isinstance(la, keras.layers.Dropout)
-                   for la in unet_generator(num_downs=6, ngf=8, dropout=0).layers)
+    assert not any(
+        isinstance(la, keras.layers.Dropout)
+        for la in unet_generator(num_downs=6, ngf=8, dropout=0).layers
+    )
 
 
 def test_dropout_makes_training_outputs_random_and_inference_deterministic():
     g = unet_generator(num_downs=6, ngf=8, norm="instance")
-    x = np.random.uniform(-1, 1, (1, 64, 64, 3)).astype("float32")
+    x = np.random.default_rng(0).uniform(-1, 1, (1, 64, 64, 3)).astype("float32")
     assert not np.allclose(g(x, training=True), g(x, training=True))
     np.testing.assert_array_equal(g(x, training=False), g(x, training=False))
 
@@ -68,7 +79,7 @@ def test_unet_round_trips_through_keras_file(tmp_path):
     path = str(tmp_path / "g.keras")
     g.save(path)
     loaded = keras.models.load_model(path)
-    x = np.random.uniform(-1, 1, (1, 64, 64, 3)).astype("float32")
+    x = np.random.default_rng(0).uniform(-1, 1, (1, 64, 64, 3)).astype("float32")
     np.testing.assert_allclose(loaded(x), g(x), atol=1e-6)
 
 

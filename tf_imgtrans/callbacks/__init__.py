@@ -11,7 +11,7 @@ from tf_imgtrans.callbacks.checkpoint import (
 )
 from tf_imgtrans.callbacks.history import HistoryLogger, LossPlot, load_history, plot_history
 from tf_imgtrans.callbacks.nan import StopOnNonFinite, epoch_is_good
-from tf_imgtrans.callbacks.samples import SampleGrid, make_grid, to_uint8
+from tf_imgtrans.callbacks.samples import SampleGrid, make_grid
 from tf_imgtrans.callbacks.schedules import LinearDecay, linear_decay_factor
 
 __all__ = [
@@ -32,5 +32,4 @@ __all__ = [
     "plot_history",
     "restore_checkpoint",
     "save_checkpoint",
-    "to_uint8",
 ]

@@ -106,8 +106,10 @@ def list_checkpoints(directory: str) -> list[str]:
     if not os.path.isdir(directory):
         return []
     names = [
-        n for n in os.listdir(directory)
-        if n.startswith(CHECKPOINT_PREFIX) and os.path.isfile(os.path.join(directory, n, "state.json"))
+        n
+        for n in os.listdir(directory)
+        if n.startswith(CHECKPOINT_PREFIX)
+        and os.path.isfile(os.path.join(directory, n, "state.json"))
     ]
     return [os.path.join(directory, n) for n in sorted(names)]
 

@@ -46,7 +46,9 @@ class HistoryLogger(keras.callbacks.Callback):
         n = len(self.history.get("epoch", []))
         for key in set(self.history) | set(logs) | {"epoch"}:
             column = self.history.setdefault(key, [None] * n)
-            column.append(epoch + 1 if key == "epoch" else _number(logs[key]) if key in logs else None)
+            column.append(
+                epoch + 1 if key == "epoch" else _number(logs[key]) if key in logs else None
+            )
         atomic_write_text(self.path, json.dumps(self.history, indent=1))
 
 
@@ -73,8 +75,9 @@ def plot_history(history: dict[str, list], path: str, title: str | None = None) 
     epochs = history.get("epoch", [])
     keys = [k for k in history if k != "epoch"]
     groups = {
-        "generator": [k for k in keys if k.startswith("g_") or k.startswith("cycle")
-                      or k.startswith("idt")],
+        "generator": [
+            k for k in keys if k.startswith("g_") or k.startswith("cycle") or k.startswith("idt")
+        ],
         "discriminator": [k for k in keys if k.startswith("d_")],
         "validation": [k for k in keys if k.startswith("val_")],
         "learning rate": [k for k in keys if k.startswith("lr")],
@@ -87,8 +90,7 @@ def plot_history(history: dict[str, list], path: str, title: str | None = None) 
     for ax, (name, ks) in zip(axes, groups.items()):
         for k in ks:
             values = [float(v) if isinstance(v, (int, float)) else np.nan for v in history[k]]
-            ax.plot(epochs, values, marker="o" if len(epochs) < 30 else None, markersize=3,
-                    label=k)
+            ax.plot(epochs, values, marker="o" if len(epochs) < 30 else None, markersize=3, label=k)
         ax.set_title(name)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)

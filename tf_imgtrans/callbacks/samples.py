@@ -8,18 +8,13 @@ import keras
 import numpy as np
 from PIL import Image, ImageDraw
 
-
-
-def to_uint8(images) -> np.ndarray:
-    """[-1, 1] floats -> uint8 [0, 255], rounded and clipped."""
-    x = keras.ops.convert_to_numpy(images).astype(np.float32)
-    return np.clip(np.round((x + 1.0) * 127.5), 0, 255).astype(np.uint8)
+from tf_imgtrans.data.io import to_uint8
 
 
 def make_grid(titles: list[str], columns: list, pad: int = 2, header: int = 14) -> np.ndarray:
     """One row per example, one column per entry of `columns` (each (N, H, W, 3) in [-1, 1]),
     with the titles written above. Images in a row are resized to the first column's size."""
-    cols = [to_uint8(c) for c in columns]
+    cols = [to_uint8(np.asarray(keras.ops.convert_to_numpy(c))) for c in columns]
     n, h, w = cols[0].shape[:3]
     grid = np.full((header + n * (h + pad) + pad, len(cols) * (w + pad) + pad, 3), 255, np.uint8)
     for j, col in enumerate(cols):

@@ -10,7 +10,8 @@ from keras import ops
 class ReflectionPadding2D(keras.layers.Layer):
     """Pads the spatial dimensions of an NHWC tensor by reflection.
 
-    Exports as `MirrorPad` (TFLite `MIRROR_PAD`, TF.js `MirrorPad`), so it survives every export path.
+    Exports as `MirrorPad` (TFLite `MIRROR_PAD`, TF.js `MirrorPad`), so it survives every export
+    path.
 
     Args:
         padding: int or tuple of 2 ints. Rows and columns added on each side.
@@ -28,7 +29,8 @@ class ReflectionPadding2D(keras.layers.Layer):
         padding = tuple(int(p) for p in padding)
         if len(padding) != 2 or min(padding) < 0:
             raise ValueError(
-                f"`padding` must be a non-negative int or a pair of them. Received: padding={padding}"
+                "`padding` must be a non-negative int or a pair of them. "
+                f"Received: padding={padding}"
             )
         self.padding = padding
 

@@ -12,7 +12,7 @@ def default_adam() -> keras.optimizers.Optimizer:
 
 
 def resolve_jit_compile(jit_compile: bool | str) -> bool:
-    """"auto" turns XLA on only where a GPU is visible: on CPU it was measured slower for these
+    """ "auto" turns XLA on only where a GPU is visible: on CPU it was measured slower for these
     networks (see STACK.md / BENCHMARKS.md)."""
     if jit_compile == "auto":
         return bool(tf.config.list_physical_devices("GPU"))

@@ -117,8 +117,14 @@ class Pix2Pix(TranslationTrainer):
         g_vars = self.generator.trainable_variables
         self.g_optimizer.apply(g_tape.gradient(g_loss, g_vars), g_vars)
 
-        values = {"g_loss": g_loss, "g_gan": g_gan, "g_l1": g_l1,
-                  "d_loss": d_loss, "d_real": d_real, "d_fake": d_fake}
+        values = {
+            "g_loss": g_loss,
+            "g_gan": g_gan,
+            "g_l1": g_l1,
+            "d_loss": d_loss,
+            "d_real": d_real,
+            "d_fake": d_fake,
+        }
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: t.result() for name, t in self.trackers.items()}

@@ -70,8 +70,12 @@ def patchgan_discriminator(
         nf = 1 if last else ndf * min(2**i, 8)
         x = keras.layers.ZeroPadding2D(1, name=f"conv{i}_pad")(x)
         x = keras.layers.Conv2D(
-            nf, kernel, strides=stride, use_bias=bias or i == 0 or last,
-            kernel_initializer=conv_init(), name=f"conv{i}",
+            nf,
+            kernel,
+            strides=stride,
+            use_bias=bias or i == 0 or last,
+            kernel_initializer=conv_init(),
+            name=f"conv{i}",
             dtype="float32" if last else None,
         )(x)
         if last:

@@ -28,13 +28,22 @@ def up_conv(x, filters: int, upsampling: str, use_bias: bool, name: str):
     (Odena et al. 2016)."""
     if upsampling == "transpose":
         return keras.layers.Conv2DTranspose(
-            filters, 4, strides=2, padding="same", use_bias=use_bias,
-            kernel_initializer=conv_init(), name=f"{name}_convT",
+            filters,
+            4,
+            strides=2,
+            padding="same",
+            use_bias=use_bias,
+            kernel_initializer=conv_init(),
+            name=f"{name}_convT",
         )(x)
     x = keras.layers.UpSampling2D(2, interpolation="nearest", name=f"{name}_resize")(x)
     return keras.layers.Conv2D(
-        filters, 3, padding="same", use_bias=use_bias,
-        kernel_initializer=conv_init(), name=f"{name}_conv",
+        filters,
+        3,
+        padding="same",
+        use_bias=use_bias,
+        kernel_initializer=conv_init(),
+        name=f"{name}_conv",
     )(x)
 
 
@@ -54,8 +63,8 @@ def unet_generator(
     Encoder: C64-C128-C256-C512-C512-C512-C512-C512 (4×4 convolutions, stride 2, LeakyReLU 0.2, no
     norm on the first and the innermost layer). Decoder: transposed (or resize) convolutions with
     ReLU, each concatenated with the mirrored encoder output, dropout on the three innermost decoder
-    layers (the paper's "noise"), tanh output in [-1, 1]. With the paper's settings (8 downs, ngf=64,
-    batch norm) it has 54,414,979 parameters.
+    layers (the paper's "noise"), tanh output in [-1, 1]. With the paper's settings (8 downs,
+    ngf=64, batch norm) it has 54,413,955 trainable parameters.
 
     The network accepts any height and width that are multiples of `2**num_downs` (256 for
     `unet_256`); `tf_imgtrans.translate` pads other sizes.
@@ -104,8 +113,13 @@ def unet_generator(
         if i > 0:
             x = keras.layers.LeakyReLU(0.2, name=f"down{i}_lrelu")(x)
         x = keras.layers.Conv2D(
-            f, 4, strides=2, padding="same", use_bias=bias,
-            kernel_initializer=conv_init(), name=f"down{i}_conv",
+            f,
+            4,
+            strides=2,
+            padding="same",
+            use_bias=bias,
+            kernel_initializer=conv_init(),
+            name=f"down{i}_conv",
         )(x)
         innermost = i == num_downs - 1
         if 0 < i and not innermost:  # no norm on the first layer or at the 1×1 bottleneck

@@ -1,0 +1,64 @@
+"""Data loading for tf_imgtrans: decoding, paired datasets, augmentation, built-in sets.
+
+Images become float32 in [-1, 1] with 3 channels; `load_paired_dataset` yields
+``(input, target)`` batches ready for a pix2pix trainer.
+"""
+
+from tf_imgtrans.data.archives import (
+    PIX2PIX_DATASETS,
+    PIX2PIX_URL,
+    DownloadError,
+    download_pix2pix,
+)
+from tf_imgtrans.data.augment import random_jitter, resize_image, resize_pair
+from tf_imgtrans.data.cache import cache_home
+from tf_imgtrans.data.io import (
+    IMAGE_EXTENSIONS,
+    ImageDecodeError,
+    is_image_file,
+    list_images,
+    load_image,
+    probe_size,
+    save_image,
+    to_float,
+    to_uint8,
+    validate_images,
+)
+from tf_imgtrans.data.paired import (
+    DIRECTIONS,
+    available_splits,
+    detect_layout,
+    load_paired_dataset,
+    paired_file_list,
+)
+from tf_imgtrans.data.spec import resolve_paired_spec
+from tf_imgtrans.data.synthetic import BUILTIN_PAIRED, make_synthetic_paired
+
+__all__ = [
+    "BUILTIN_PAIRED",
+    "DIRECTIONS",
+    "DownloadError",
+    "IMAGE_EXTENSIONS",
+    "ImageDecodeError",
+    "PIX2PIX_DATASETS",
+    "PIX2PIX_URL",
+    "available_splits",
+    "cache_home",
+    "detect_layout",
+    "download_pix2pix",
+    "is_image_file",
+    "list_images",
+    "load_image",
+    "load_paired_dataset",
+    "make_synthetic_paired",
+    "paired_file_list",
+    "probe_size",
+    "random_jitter",
+    "resize_image",
+    "resize_pair",
+    "resolve_paired_spec",
+    "save_image",
+    "to_float",
+    "to_uint8",
+    "validate_images",
+]

@@ -1,0 +1,181 @@
+"""The published pix2pix datasets: download, safe extraction and reuse.
+
+Each archive ``{name}.tar.gz`` holds ``{name}/train/1.jpg, ...`` (and ``val/``, often
+``test/``) in the aligned layout: A and B side by side in one image.
+
+Reference:
+    Isola et al., "Image-to-Image Translation with Conditional Adversarial Networks", CVPR 2017;
+    archives from https://github.com/phillipi/pix2pix (``datasets/download_dataset.sh``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tarfile
+import tempfile
+import urllib.error
+import urllib.request
+
+from tf_imgtrans.data.cache import cache_home
+
+PIX2PIX_DATASETS: frozenset[str] = frozenset(
+    {"facades", "cityscapes", "maps", "edges2shoes", "edges2handbags", "night2day"}
+)
+PIX2PIX_URL = "http://efrosgans.eecs.berkeley.edu/pix2pix/datasets"
+URL_ENV = "TF_IMGTRANS_PIX2PIX_URL"
+_CHUNK = 1 << 20
+
+
+class DownloadError(OSError):
+    """A dataset archive could not be fetched. Carries `.url`.
+
+    Args:
+        message: str. What failed and what to do instead.
+        url: str. The URL that failed.
+    """
+
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+def _download(url: str, dest: str, desc: str) -> None:
+    from tqdm.auto import tqdm
+
+    with urllib.request.urlopen(url, timeout=60) as response, open(dest, "wb") as f:
+        total = response.headers.get("Content-Length")
+        with tqdm(
+            total=int(total) if total else None,
+            unit="B",
+            unit_scale=True,
+            desc=desc,
+            disable=None,  # no bar when stderr is not a terminal
+        ) as bar:
+            while chunk := response.read(_CHUNK):
+                f.write(chunk)
+                bar.update(len(chunk))
+
+
+def _check_members(tar: tarfile.TarFile, archive: str) -> None:
+    """Rejects absolute paths, ``..`` components, links leaving the archive and devices."""
+    for member in tar.getmembers():
+        name = member.name
+        parts = name.replace("\\", "/").split("/")
+        bad = None
+        if (
+            name.startswith(("/", "\\"))
+            or os.path.isabs(name)
+            or (len(name) > 1 and name[1] == ":")
+        ):
+            bad = "an absolute path"
+        elif ".." in parts:
+            bad = "a '..' component"
+        elif member.issym() or member.islnk():
+            target = member.linkname.replace("\\", "/")
+            base = os.path.dirname(name) if member.issym() else ""
+            resolved = os.path.normpath(os.path.join(base, target))
+            if os.path.isabs(target) or resolved == ".." or resolved.startswith("../"):
+                bad = f"a link pointing outside the archive ({member.linkname!r})"
+        elif not (member.isfile() or member.isdir()):
+            bad = "a device, FIFO or other special file"
+        if bad:
+            raise ValueError(
+                f"Refusing to extract {archive}: member {name!r} has {bad}, which could write "
+                f"outside the extraction folder. Received: archive={archive}"
+            )
+
+
+def _extract(archive: str, dest: str) -> None:
+    with tarfile.open(archive, "r:*") as tar:
+        _check_members(tar, archive)
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(dest, filter="data")
+        else:  # Python < 3.10.12 / 3.11.4: members were checked above
+            tar.extractall(dest)  # noqa: S202
+
+
+def _dataset_root(folder: str) -> str:
+    """The folder holding the splits: the single top-level folder of the archive, if any."""
+    entries = [e for e in os.listdir(folder) if not e.startswith(".")]
+    if len(entries) == 1 and os.path.isdir(os.path.join(folder, entries[0])):
+        return os.path.join(folder, entries[0])
+    return folder
+
+
+def _has_splits(folder: str) -> bool:
+    return os.path.isdir(folder) and any(
+        os.path.isdir(os.path.join(folder, s)) for s in ("train", "val", "test")
+    )
+
+
+def download_pix2pix(name: str, cache_dir: str | None = None, base_url: str | None = None) -> str:
+    """Downloads and extracts a published pix2pix dataset once; returns its root folder.
+
+    Args:
+        name: str. One of `PIX2PIX_DATASETS`.
+        cache_dir: str or None. Folder the dataset folder is put in; defaults to
+            ``<cache>/datasets`` (``$TF_IMGTRANS_HOME`` or ``~/.cache/tf_imgtrans``).
+        base_url: str or None. Where ``{name}.tar.gz`` lives; defaults to
+            ``$TF_IMGTRANS_PIX2PIX_URL`` or the Berkeley server. ``file://`` URLs work.
+
+    Returns:
+        ``<cache_dir>/<name>``, holding ``train/``, ``val/`` (and ``test/`` where published).
+
+    Raises:
+        ValueError: unknown name (the valid names are listed), or an unsafe archive member.
+        DownloadError: the URL could not be fetched.
+    """
+    if name not in PIX2PIX_DATASETS:
+        raise ValueError(
+            f"Unknown pix2pix dataset {name!r}. Valid names: {sorted(PIX2PIX_DATASETS)}."
+        )
+    cache_dir = os.path.abspath(
+        os.path.expanduser(cache_dir or os.path.join(cache_home(), "datasets"))
+    )
+    root = os.path.join(cache_dir, name)
+    if _has_splits(root):
+        return root
+    if os.path.exists(root):
+        raise ValueError(
+            f"{root} exists but holds no train/, val/ or test/ folder; delete it to download "
+            f"{name!r} again. Received: name={name!r}, cache_dir={cache_dir}"
+        )
+    base_url = base_url or os.environ.get(URL_ENV) or PIX2PIX_URL
+    url = f"{base_url.rstrip('/')}/{name}.tar.gz"
+    os.makedirs(cache_dir, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=f".{name}-", suffix=".tmp", dir=cache_dir)
+    try:
+        archive = os.path.join(tmp, f"{name}.tar.gz")
+        try:
+            _download(url, archive, desc=f"{name}.tar.gz")
+        except (urllib.error.URLError, OSError, ValueError) as err:
+            raise DownloadError(
+                f"Could not download the pix2pix dataset {name!r} from {url}: {err}. Check the "
+                f"network, or point {URL_ENV} (or base_url=) at a mirror, or fetch "
+                f"{name}.tar.gz yourself, extract it and pass the extracted folder (the one "
+                f"holding train/ and val/) as the dataset path instead.",
+                url,
+            ) from err
+        extracted = os.path.join(tmp, "extracted")
+        try:
+            _extract(archive, extracted)
+        except (tarfile.TarError, EOFError, OSError) as err:
+            raise ValueError(
+                f"{url} is not a readable .tar.gz archive: {type(err).__name__}: {err}. "
+                f"Received: url={url}"
+            ) from err
+        found = _dataset_root(extracted)
+        if not _has_splits(found):
+            raise ValueError(
+                f"The archive from {url} holds no train/, val/ or test/ folder; top-level "
+                f"entries: {sorted(os.listdir(extracted))[:10]}. Received: url={url}"
+            )
+        try:
+            os.replace(found, root)
+        except OSError:
+            if not _has_splits(root):
+                raise  # otherwise another process extracted the same dataset first
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return root
