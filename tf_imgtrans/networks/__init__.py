@@ -14,6 +14,7 @@ from tf_imgtrans.networks.registry import (
     register_discriminator,
     register_generator,
 )
+from tf_imgtrans.networks.resnet import residual_block, resnet_generator
 from tf_imgtrans.networks.unet import UPSAMPLINGS, unet_generator
 
 __all__ = [
@@ -28,5 +29,7 @@ __all__ = [
     "receptive_field",
     "register_discriminator",
     "register_generator",
+    "residual_block",
+    "resnet_generator",
     "unet_generator",
 ]

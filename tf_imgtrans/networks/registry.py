@@ -8,12 +8,16 @@ from collections.abc import Callable
 import keras
 
 from tf_imgtrans.networks.patchgan import patchgan_discriminator, pixel_discriminator
+from tf_imgtrans.networks.resnet import resnet_generator
 from tf_imgtrans.networks.unet import unet_generator
 
 GENERATORS: dict[str, Callable[..., keras.Model]] = {
     "unet": unet_generator,
     "unet_256": functools.partial(unet_generator, num_downs=8, name="unet_256"),
     "unet_128": functools.partial(unet_generator, num_downs=7, name="unet_128"),
+    "resnet": resnet_generator,
+    "resnet_9blocks": functools.partial(resnet_generator, n_blocks=9, name="resnet_9blocks"),
+    "resnet_6blocks": functools.partial(resnet_generator, n_blocks=6, name="resnet_6blocks"),
 }
 
 DISCRIMINATORS: dict[str, Callable[..., keras.Model]] = {

@@ -1,0 +1,55 @@
+"""`tf-imgtrans train pix2pix`."""
+
+from __future__ import annotations
+
+import argparse
+
+# Pix2PixConfig field -> option. Defaults are None so that a resumed run can tell what the user
+# set from what it saved (the config's defaults apply otherwise).
+OPTIONS = {
+    "data": ("--data", str, "a folder, builtin:NAME or pix2pix:NAME (default builtin:facades)"),
+    "epochs": ("--epochs", int, "total epochs (paper: 200)"),
+    "decay_epochs": ("--decay-epochs", int, "epochs of linear LR decay at the end (default: half)"),
+    "image_size": ("--image-size", int, "training size (paper: 256)"),
+    "batch_size": ("--batch-size", int, "batch size (paper: 1)"),
+    "direction": ("--direction", str, "AtoB or BtoA"),
+    "generator": ("--generator", str, "'auto' (a U-Net for the image size), unet_256, unet_128"),
+    "ngf": ("--ngf", int, "generator filters (paper: 64)"),
+    "ndf": ("--ndf", int, "discriminator filters (paper: 64)"),
+    "n_layers": ("--n-layers", int, "PatchGAN depth: 1 = 16², 3 = 70² (default), 5 = 286²"),
+    "norm": ("--norm", str, "batch (paper), instance or none"),
+    "upsampling": ("--upsampling", str, "transpose (paper) or resize"),
+    "gan_mode": ("--gan-mode", str, "vanilla (paper), lsgan or hinge"),
+    "lambda_l1": ("--lambda-l1", float, "weight of the L1 term (paper: 100)"),
+    "lr": ("--lr", float, "Adam learning rate (paper: 2e-4)"),
+    "limit": ("--limit", int, "use only the first N training pairs"),
+    "seed": ("--seed", int, "random seed"),
+}
+
+
+def register(commands, models) -> None:
+    p = models.add_parser("pix2pix", help="paired translation (Isola et al. 2017)")
+    p.add_argument("--out", required=True, help="output folder of the run")
+    for field, (flag, kind, help_text) in OPTIONS.items():
+        p.add_argument(flag, dest=field, type=kind, help=help_text)
+    p.add_argument("--no-tensorboard", action="store_true")
+    p.add_argument("--steps-per-epoch", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--resume", action="store_true", help="continue the run in --out")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from tf_imgtrans.training import Pix2PixConfig, train_pix2pix
+
+    values = {f: getattr(args, f) for f in OPTIONS if getattr(args, f) is not None}
+    if args.no_tensorboard:
+        values["tensorboard"] = False
+    result = train_pix2pix(
+        Pix2PixConfig.from_dict(values),
+        args.out,
+        resume=args.resume,
+        steps_per_epoch=args.steps_per_epoch,
+    )
+    print(f"Generator: {result.paths['generator']}")
+    print(f"Samples:   {result.paths['samples']}/   Loss curves: {result.paths['losses']}")
+    return 0
