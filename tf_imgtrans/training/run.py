@@ -1,0 +1,166 @@
+"""What every training run shares: the run folder, resume, the standard callbacks and `fit`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import keras
+import numpy as np
+
+from tf_imgtrans.callbacks import (
+    HistoryLogger,
+    LinearDecay,
+    LossPlot,
+    SampleGrid,
+    StopOnNonFinite,
+    TrainingCheckpoint,
+    atomic_save_model,
+    atomic_write_text,
+    epoch_is_good,
+    latest_checkpoint,
+    restore_checkpoint,
+)
+
+
+@dataclass
+class RunResult:
+    """What a training run produced: the trainer, the `fit` history of this call, the epoch it
+    started from, and the paths it wrote."""
+
+    out: str
+    model: keras.Model
+    history: dict
+    initial_epoch: int
+    paths: dict[str, str]
+
+
+class SaveNetworks(keras.callbacks.Callback):
+    """After every epoch whose losses are finite, saves the named networks of the trainer
+    (`model.networks[name]`) as standalone `.keras` files, atomically, so the newest usable
+    generator is always on disk.
+
+    Args:
+        files: dict. Network name -> `.keras` path, e.g. {"generator": "run/generator.keras"}.
+    """
+
+    def __init__(self, files: dict[str, str]):
+        super().__init__()
+        self.files = files
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch_is_good(self.model, logs):
+            for name, path in self.files.items():
+                atomic_save_model(self.model.networks[name], path)
+
+
+def load_config_file(out: str) -> dict | None:
+    """The `config.json` of the run in `out`, or None."""
+    path = os.path.join(out, "config.json")
+    if not os.path.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def open_run(config: Any, out: str, resume: bool) -> tuple[Any, str | None]:
+    """Checks `out` and settles the run's config.
+
+    A folder with checkpoints is only continued with `resume` (else FileExistsError); a resumed
+    run takes its saved `config.json`, except `epochs` from `config`.
+
+    Returns:
+        (config to use, latest checkpoint path or None).
+    """
+    latest = latest_checkpoint(os.path.join(out, "checkpoints"))
+    if latest and not resume:
+        raise FileExistsError(
+            f"{out} already holds a training run (checkpoints in "
+            f"{os.path.join(out, 'checkpoints')}). Pass resume=True (--resume) to continue it, "
+            "or choose another output folder."
+        )
+    saved = load_config_file(out)
+    if resume and saved is not None:
+        saved["epochs"] = config.epochs
+        config = type(config).from_dict(saved)
+    return config, latest if resume else None
+
+
+def first_batch(dataset) -> tuple:
+    """The first batch of a dataset as NumPy arrays."""
+    for batch in dataset.take(1):
+        return tuple(np.asarray(t) for t in batch)
+    raise ValueError("The dataset yielded no batch.")
+
+
+def fit_run(
+    model: keras.Model,
+    config: Any,
+    out: str,
+    train,
+    val,
+    sample_batch,
+    network_files: dict[str, str],
+    latest: str | None = None,
+    verbose: int | str = "auto",
+    steps_per_epoch: int | None = None,
+    callbacks: list | None = None,
+) -> RunResult:
+    """Trains `model` with `fit` into the run folder `out` with the standard callbacks.
+
+    `config` needs `epochs`, `decay_epochs` (None: half), `sample_every`, `checkpoint_every`,
+    `keep_checkpoints` and `tensorboard`, and is saved as `config.json`. With `latest`, networks,
+    optimizer state and the epoch counter are restored from that checkpoint first.
+
+    Writes: the `.keras` files of `network_files` (after every good epoch), `samples/`,
+    `checkpoints/`, `history.json`, `losses.png`, `config.json`, TensorBoard logs in `logs/`.
+    """
+    ckpt_dir = os.path.join(out, "checkpoints")
+    initial_epoch = 0
+    if latest:
+        initial_epoch = int(restore_checkpoint(model, latest)["epoch"])
+        print(f"Resuming {out} from {os.path.basename(latest)} (epoch {initial_epoch}).")
+    os.makedirs(out, exist_ok=True)
+    paths = {
+        **network_files,
+        "samples": os.path.join(out, "samples"),
+        "checkpoints": ckpt_dir,
+        "history": os.path.join(out, "history.json"),
+        "losses": os.path.join(out, "losses.png"),
+        "config": os.path.join(out, "config.json"),
+    }
+    atomic_write_text(paths["config"], json.dumps(dataclasses.asdict(config), indent=2))
+    decay = config.epochs // 2 if config.decay_epochs is None else config.decay_epochs
+    cbs = [
+        StopOnNonFinite(),
+        LinearDecay(config.epochs - decay, decay),
+        TrainingCheckpoint(ckpt_dir, every=config.checkpoint_every, keep=config.keep_checkpoints),
+        SaveNetworks(network_files),
+        HistoryLogger(paths["history"]),
+        SampleGrid(sample_batch, paths["samples"], every=config.sample_every),
+        LossPlot(paths["history"], paths["losses"]),
+    ]
+    if config.tensorboard:
+        cbs.append(keras.callbacks.TensorBoard(os.path.join(out, "logs"), write_graph=False))
+    cbs += callbacks or []
+    history = {}
+    if initial_epoch >= config.epochs:
+        print(f"{out} has already trained {initial_epoch} of {config.epochs} epochs.")
+    else:
+        history = model.fit(
+            train,
+            validation_data=val,
+            epochs=config.epochs,
+            initial_epoch=initial_epoch,
+            callbacks=cbs,
+            verbose=verbose,
+            steps_per_epoch=steps_per_epoch,
+            shuffle=False,  # the datasets shuffle themselves
+        ).history
+    for name, path in network_files.items():
+        if not os.path.isfile(path):
+            atomic_save_model(model.networks[name], path)
+    return RunResult(out, model, history, initial_epoch, paths)
