@@ -83,6 +83,8 @@ def save_checkpoint(trainer, directory: str, epoch: int, extra: dict | None = No
         for net_name, net in trainer.networks.items():
             net.save_weights(os.path.join(tmp, f"{net_name}.weights.h5"))
         np.savez(os.path.join(tmp, "optimizers.npz"), **_optimizer_arrays(trainer))
+        arrays = {k: keras.ops.convert_to_numpy(v) for k, v in trainer.extra_state().items()}
+        np.savez(os.path.join(tmp, "extra_state.npz"), **arrays)
         state = {
             "epoch": int(epoch),
             "networks": sorted(trainer.networks),
@@ -130,6 +132,7 @@ def restore_checkpoint(trainer, path: str) -> dict:
     """Loads networks and optimizer state from checkpoint folder `path` into `trainer`.
 
     The trainer must be compiled with the same optimizers and built with the same networks.
+    Its `extra_state()` variables (e.g. image pools) are restored too.
 
     Returns:
         The checkpoint's state dict (with "epoch").
@@ -169,6 +172,16 @@ def restore_checkpoint(trainer, path: str) -> dict:
                         f"Checkpoint {path}: optimizer variable {key} has shape "
                         f"{arrays[key].shape}, expected {tuple(var.shape)}."
                     )
+                var.assign(arrays[key])
+    extra_file = os.path.join(path, "extra_state.npz")
+    wanted = trainer.extra_state()
+    if wanted:
+        if not os.path.isfile(extra_file):
+            raise ValueError(f"Checkpoint {path} has no extra_state.npz, which the trainer needs.")
+        with np.load(extra_file) as arrays:
+            for key, var in wanted.items():
+                if key not in arrays.files:
+                    raise ValueError(f"Checkpoint {path} lacks the trainer state {key!r}.")
                 var.assign(arrays[key])
     return state
 

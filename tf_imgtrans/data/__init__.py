@@ -12,6 +12,7 @@ from tf_imgtrans.data.archives import (
 )
 from tf_imgtrans.data.augment import random_jitter, resize_image, resize_pair
 from tf_imgtrans.data.cache import cache_home
+from tf_imgtrans.data.folder import image_files, load_image_dataset
 from tf_imgtrans.data.io import (
     IMAGE_EXTENSIONS,
     ImageDecodeError,
@@ -46,9 +47,11 @@ __all__ = [
     "cache_home",
     "detect_layout",
     "download_pix2pix",
+    "image_files",
     "is_image_file",
     "list_images",
     "load_image",
+    "load_image_dataset",
     "load_paired_dataset",
     "make_synthetic_paired",
     "paired_file_list",

@@ -53,6 +53,11 @@ class TranslationTrainer(keras.Model):
         """The variables that optimizer `optimizer_name` updates."""
         raise NotImplementedError
 
+    def extra_state(self) -> dict[str, keras.Variable]:
+        """Variables besides network weights and optimizer state that a checkpoint must keep
+        for an exact resume (e.g. CycleGAN's image pools); name -> variable."""
+        return {}
+
     def visuals(self, batch) -> tuple[list[str], list]:
         """Column titles and image batches (each (N, H, W, 3) in [-1, 1]) for a sample grid."""
         raise NotImplementedError
