@@ -132,3 +132,35 @@ def test_demo_smoke(tmp_path):
     assert len(os.listdir(os.path.join(out, "test_translated"))) == 50
     assert os.path.isfile(os.path.join(out, "test_grid.png"))
     keras.models.load_model(os.path.join(out, "generator.keras"))
+
+
+def test_translate_samples_and_tiles_from_the_command_line(tmp_path, capsys):
+    gen = str(tmp_path / "g.keras")
+    get_generator("unet", num_downs=4, ngf=4, dropout=0.5).save(gen)
+    img = tmp_path / "in.png"
+    Image.fromarray(np.random.default_rng(0).integers(0, 256, (40, 70, 3), dtype=np.uint8)).save(
+        img
+    )
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "translate",
+                "--model",
+                gen,
+                str(img),
+                "--out",
+                str(out),
+                "--samples",
+                "3",
+                "--tile",
+                "32",
+                "--overlap",
+                "8",
+            ]
+        )
+        == 0
+    )
+    assert sorted(os.listdir(out)) == ["in_sample0.png", "in_sample1.png", "in_sample2.png"]
+    assert "spread between the 3 samples" in capsys.readouterr().out
+    assert Image.open(out / "in_sample1.png").size == (70, 40)

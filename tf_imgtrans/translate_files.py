@@ -8,7 +8,7 @@ import keras
 from tqdm import tqdm
 
 from tf_imgtrans.data import list_images, load_image, save_image
-from tf_imgtrans.inference import translate
+from tf_imgtrans.inference import DEFAULT_MAX_PIXELS, translate, translate_samples
 
 
 def load_generator(path: str) -> keras.Model:
@@ -60,21 +60,47 @@ def translate_paths(
     out: str,
     size: int | None = None,
     overwrite: bool = False,
-) -> tuple[list[str], int]:
-    """Translates every image in `inputs` into `out` as PNG, keeping file stems and sub-folders.
-    Outputs that already exist are skipped unless `overwrite`.
+    tile: int | None = None,
+    overlap: int | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    samples: int = 1,
+) -> tuple[list[str], int, dict[str, float]]:
+    """Translates every image in `inputs` into `out` as PNG, keeping file stems and sub-folders,
+    with a progress bar. Outputs that already exist are skipped unless `overwrite`.
+
+    With `samples` > 1, dropout stays active and each input gets `samples` outputs
+    (`NAME_sample0.png`, …); the spread between them is reported per input.
+
+    Args:
+        model: a generator or the path of its `.keras` file.
+        inputs: image files and/or folders (searched recursively).
+        out: output folder.
+        size, tile, overlap, max_pixels: as `tf_imgtrans.translate`.
+        samples: int. Outputs per input.
 
     Returns:
-        (written paths, number skipped).
+        (written paths, number of inputs skipped, {input path: spread} when samples > 1).
     """
+    if samples < 1:
+        raise ValueError(f"`samples` must be >= 1. Received: samples={samples}")
     generator = load_generator(model) if isinstance(model, str) else model
     jobs = collect_inputs(inputs)
-    written, skipped = [], 0
+    written, skipped, spreads = [], 0, {}
+    options = {"size": size, "tile": tile, "overlap": overlap, "max_pixels": max_pixels}
     for path, rel in tqdm(jobs, desc="translate", unit="img", disable=len(jobs) < 2):
-        target = os.path.join(out, os.path.splitext(rel)[0] + ".png")
-        if os.path.exists(target) and not overwrite:
+        stem = os.path.join(out, os.path.splitext(rel)[0])
+        targets = (
+            [stem + ".png"] if samples == 1 else [f"{stem}_sample{k}.png" for k in range(samples)]
+        )
+        if all(os.path.exists(t) for t in targets) and not overwrite:
             skipped += 1
             continue
-        save_image(target, translate(generator, load_image(path), size=size))
-        written.append(target)
-    return written, skipped
+        image = load_image(path)
+        if samples == 1:
+            results = [translate(generator, image, **options)]
+        else:
+            results, spreads[path] = translate_samples(generator, image, samples, **options)
+        for target, result in zip(targets, results):
+            save_image(target, result)
+            written.append(target)
+    return written, skipped, spreads
