@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "tf_imgtrans.commands.pix2pix",
     "tf_imgtrans.commands.translate",
     "tf_imgtrans.commands.demo",
+    "tf_imgtrans.commands.export",
 )
 
 # Errors that are the user's to fix: one line, exit status 2, no traceback.

@@ -1,0 +1,110 @@
+"""Running an exported TF.js graph model in Node.js (pure `@tensorflow/tfjs` + the wasm backend)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from importlib import resources
+
+import numpy as np
+
+from tf_imgtrans.export.tools import ExportToolError
+
+NODE_MODULES_ENV = "TF_IMGTRANS_NODE_MODULES"
+NPM_PACKAGES = ("@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm")
+
+
+def _repo_node_modules() -> str:
+    # In a source checkout (pip install -e .) the package sits beside web_demo/.
+    package_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.path.join(os.path.dirname(package_dir), "web_demo", "node_modules")
+
+
+def find_node_modules() -> str:
+    """The node_modules folder holding @tensorflow/tfjs and its wasm backend:
+    $TF_IMGTRANS_NODE_MODULES, else the repository's web_demo/node_modules (`npm ci --prefix
+    web_demo`)."""
+    folder = os.environ.get(NODE_MODULES_ENV) or _repo_node_modules()
+    missing = [
+        p for p in NPM_PACKAGES if not os.path.isfile(os.path.join(folder, p, "package.json"))
+    ]
+    if missing:
+        raise ExportToolError(
+            f"Running TF.js models needs the npm packages {list(NPM_PACKAGES)}; {missing} not "
+            f"found in {folder}. Run `npm ci --prefix web_demo` in the repository, or set "
+            f"{NODE_MODULES_ENV} to a node_modules folder that has them."
+        )
+    return folder
+
+
+def find_node() -> str:
+    """The `node` executable (Node.js 18 or newer)."""
+    node = shutil.which("node")
+    if node is None:
+        raise ExportToolError(
+            "Running TF.js models needs Node.js (18 or newer) on PATH: install it (Debian: "
+            "apt-get install nodejs npm), then `npm ci --prefix web_demo`."
+        )
+    return node
+
+
+def runner_script() -> str:
+    """The packaged Node script that loads and runs a graph model from disk."""
+    return str(resources.files("tf_imgtrans.export").joinpath("js", "run_graph_model.mjs"))
+
+
+def run_graph_model(
+    model_dir: str,
+    images: list[np.ndarray],
+    backend: str = "wasm",
+    repeat: int = 5,
+    timeout: float = 600.0,
+) -> tuple[list[np.ndarray], dict]:
+    """Runs the TF.js graph model in `model_dir` on each (1, H, W, 3) float32 image in Node.
+
+    Returns:
+        The outputs (float32 arrays) and the runner's facts: backend, versions, load time and
+        the latency of the first image (median of `repeat` runs after a warm-up).
+    """
+    if backend not in ("wasm", "cpu"):
+        raise ValueError(f"`backend` must be 'wasm' or 'cpu'. Received: backend={backend!r}")
+    node, node_modules = find_node(), find_node_modules()
+    with tempfile.TemporaryDirectory(prefix="tfjs-run-") as tmp:
+        inputs = []
+        for i, image in enumerate(images):
+            path = os.path.join(tmp, f"in{i}.bin")
+            np.ascontiguousarray(image, dtype="<f4").tofile(path)
+            inputs.append({"path": path, "shape": list(image.shape)})
+        job = {
+            "model": os.path.abspath(os.path.join(model_dir, "model.json")),
+            "backend": backend,
+            "repeat": repeat,
+            "inputs": inputs,
+            "outputs_dir": tmp,
+            "result": os.path.join(tmp, "result.json"),
+        }
+        job_path = os.path.join(tmp, "job.json")
+        with open(job_path, "w") as f:
+            json.dump(job, f)
+        env = {**os.environ, NODE_MODULES_ENV: node_modules}
+        proc = subprocess.run(
+            [node, runner_script(), job_path],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(
+                f"The TF.js runner failed (exit {proc.returncode}) on {model_dir}: "
+                f"{proc.stderr.strip()[-2000:]}"
+            )
+        with open(job["result"]) as f:
+            result = json.load(f)
+        outputs = [
+            np.fromfile(o["path"], dtype="<f4").reshape(o["shape"]) for o in result.pop("outputs")
+        ]
+    return outputs, result

@@ -1,0 +1,211 @@
+"""Parity: an export run on held-out images and compared with the Keras generator it came from."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+import tensorflow as tf
+
+from tf_imgtrans.data import to_float, to_uint8
+from tf_imgtrans.export.report import ExportResult
+from tf_imgtrans.export.source import ExportSource
+from tf_imgtrans.inference import pad_to_multiple
+
+Runner = Callable[[np.ndarray], np.ndarray]
+
+
+def compare(reference: np.ndarray, output: np.ndarray) -> dict:
+    """Max and mean absolute error and PSNR (dB, peak-to-peak 2 for the [-1, 1] range) of
+    `output` against `reference`. PSNR is None when the two are identical."""
+    reference = np.asarray(reference, dtype=np.float64)
+    output = np.asarray(output, dtype=np.float64)
+    if reference.shape != output.shape:
+        raise ValueError(
+            f"The export returned shape {output.shape}, Keras {reference.shape}: they must match."
+        )
+    diff = np.abs(output - reference)
+    mse = float(np.mean(diff**2))
+    return {
+        "max_abs_error": float(diff.max()),
+        "mean_abs_error": float(diff.mean()),
+        "psnr_db": None if mse == 0 else round(10.0 * np.log10(4.0 / mse), 2),
+    }
+
+
+def keras_runner(source: ExportSource) -> Runner:
+    """The reference: the generator on the image reflect-padded to its multiple (NumPy, as
+    `tf_imgtrans.translate` does), cropped back; float32, training=False."""
+    if "keras_runner" in source.cache:
+        return source.cache["keras_runner"]
+    call = tf.function(
+        lambda x: source.model(x, training=False),
+        input_signature=[tf.TensorSpec((None, None, None, 3), tf.float32)],
+    )
+
+    def run(images: np.ndarray) -> np.ndarray:
+        h, w = images.shape[1:3]
+        padded = np.stack(
+            [pad_to_multiple(image, source.multiple, source.minimum)[0] for image in images]
+        )
+        y = np.asarray(call(tf.constant(padded, tf.float32)), dtype=np.float32)
+        return y[:, :h, :w]
+
+    source.cache["keras_runner"] = run
+    return run
+
+
+def latency_ms(run: Runner, image: np.ndarray, repeat: int = 5) -> dict:
+    """Median and minimum wall time of `run(image)` over `repeat` runs, after one warm-up."""
+    run(image)
+    times = []
+    for _ in range(max(repeat, 1)):
+        start = time.perf_counter()
+        run(image)
+        times.append((time.perf_counter() - start) * 1000.0)
+    return {
+        "median": round(statistics.median(times), 2),
+        "min": round(min(times), 2),
+        "runs": len(times),
+    }
+
+
+def odd_size_for(size: int) -> tuple[int, int]:
+    """A height and width that are not multiples of common factors (70×90 for 64), for checking
+    the padding of a dynamic-size export."""
+    return size + 6, size + 26
+
+
+def _resize(images: np.ndarray, hw: tuple[int, int]) -> np.ndarray:
+    return tf.image.resize(images, hw, method="bilinear", antialias=True).numpy()
+
+
+def _runner(result: ExportResult, runtime: dict) -> tuple[Runner, Runner | None]:
+    """(float runner, uint8 runner or None) for the export, and fills `runtime`."""
+    if result.format == "savedmodel":
+        from tf_imgtrans.export.saved_model import FLOAT_SIGNATURE, UINT8_SIGNATURE
+
+        loaded = tf.saved_model.load(result.path)
+        float_fn = loaded.signatures[FLOAT_SIGNATURE]
+        uint8_fn = loaded.signatures[UINT8_SIGNATURE]
+        runtime["runtime"] = f"TensorFlow {tf.__version__} (SavedModel signature {FLOAT_SIGNATURE})"
+        return (
+            lambda x: float_fn(image=tf.constant(x, tf.float32))["image"].numpy(),
+            lambda x: uint8_fn(image=tf.constant(x, tf.uint8))["image"].numpy(),
+        )
+    if result.format == "tflite":
+        from tf_imgtrans.export.tflite import TFLiteRunner
+
+        runner = TFLiteRunner(result.path)
+        runtime["runtime"] = f"LiteRT {_litert_version()}, {runner.num_threads} threads"
+
+        def run(x: np.ndarray) -> np.ndarray:
+            return np.concatenate([runner(image[None]) for image in x])
+
+        return run, None
+    raise ValueError(f"No in-process runner for format {result.format!r}.")
+
+
+def _litert_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("ai-edge-litert")
+    except Exception:  # pragma: no cover - metadata missing in odd installs
+        return "unknown"
+
+
+def check_parity(
+    result: ExportResult,
+    source: ExportSource,
+    images: np.ndarray,
+    odd_size: bool | None = None,
+    repeat: int = 5,
+    data_name: str | None = None,
+) -> dict:
+    """Runs the export `result` on `images` ((n, S, S, 3) float32 [-1, 1]) and compares it with
+    the Keras generator in `source`; stores and returns the figures in `result.parity`.
+
+    Args:
+        result: ExportResult. A SavedModel, TFLite or TF.js export.
+        source: ExportSource. The generator it was exported from.
+        images: np.ndarray. Held-out images at the export's fixed size (or any, if dynamic).
+        odd_size: bool or None. Also check one image at a size that is not a multiple of the
+            network's factor (padding path); None: when the export takes dynamic sizes.
+        repeat: int. Timed runs for the latencies (batch 1, after a warm-up).
+        data_name: str or None. Where the images came from, for the report.
+    """
+    images = np.asarray(images, dtype=np.float32)
+    reference = keras_runner(source)
+    size = list(images.shape[1:3])
+    parity: dict = {
+        "reference": "Keras generator, float32, training=False, reflect-padded to its multiple",
+        "images": int(images.shape[0]),
+        "size": size,
+        "data": data_name,
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPU threads",
+    }
+    if odd_size is None:
+        odd_size = bool(result.input.get("dynamic_size"))
+    checks = [("", images)]
+    if odd_size:
+        checks.append(("odd_size", _resize(images[:1], odd_size_for(size[0]))))
+    expected = {name: reference(x) for name, x in checks}
+
+    if result.format == "tfjs":
+        from tf_imgtrans.export.node import run_graph_model
+
+        inputs = [image[None] for _, x in checks for image in x]
+        outputs, info = run_graph_model(result.path, inputs, repeat=repeat)
+        got, i = {}, 0
+        for name, x in checks:
+            got[name] = np.concatenate(outputs[i : i + len(x)])
+            i += len(x)
+        parity["latency_ms"] = {k: round(v, 2) for k, v in info["latency_ms"].items()}
+        parity["runtime"] = (
+            f"TF.js {info['tfjs_version']} ({info['backend']} backend, 1 thread) "
+            f"in Node {info['node_version']}"
+        )
+        parity["load_ms"] = round(info["load_ms"], 1)
+        uint8_run = None
+    else:
+        run, uint8_run = _runner(result, parity)
+        got = {name: run(x) for name, x in checks}
+        parity["latency_ms"] = latency_ms(run, images[:1], repeat)
+
+    parity.update(compare(expected[""], got[""]))
+    if odd_size:
+        parity["odd_size"] = {
+            "size": list(checks[1][1].shape[1:3]),
+            **compare(expected["odd_size"], got["odd_size"]),
+        }
+    if uint8_run is not None:
+        # The uint8 signature against the hand-written pre/post-processing around Keras.
+        pixels = to_uint8(images)
+        want = to_uint8(reference(to_float(pixels)))
+        have = uint8_run(pixels)
+        levels = np.abs(have.astype(np.int16) - want.astype(np.int16))
+        parity["uint8"] = {
+            "max_abs_levels": int(levels.max()),
+            "fraction_equal": round(float(np.mean(levels == 0)), 6),
+        }
+    parity["keras_latency_ms"] = latency_ms(reference, images[:1], repeat)
+    result.parity = parity
+    return parity
+
+
+def format_summary(result: ExportResult) -> str:
+    """One line: format, quantisation, size, errors and latency."""
+    line = f"{result.format:<10} {result.quantize:<8} {result.size_bytes / 1024:>9.1f} KiB"
+    p = result.parity
+    if p:
+        psnr = "identical" if p["psnr_db"] is None else f"{p['psnr_db']:.1f} dB"
+        line += (
+            f"  max |err| {p['max_abs_error']:.2e}  mean {p['mean_abs_error']:.2e}  PSNR {psnr}"
+            f"  {p['latency_ms']['median']:.1f} ms (Keras {p['keras_latency_ms']['median']:.1f} ms)"
+        )
+    return f"{line}  {result.path}"

@@ -1,0 +1,169 @@
+"""What is being exported: a generator, checked, with what its run folder says about it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+
+import keras
+
+from tf_imgtrans.inference import min_size, size_multiple
+
+# Names a run's `config.json` may carry, mapped to the kind of model the manifest reports.
+KINDS = ("pix2pix", "cyclegan", "style", "unknown")
+
+
+@dataclasses.dataclass
+class ExportSource:
+    """A generator ready to export.
+
+    Attributes:
+        model: keras.Model. Maps (batch, H, W, 3) float [-1, 1] to the same.
+        name: str. The model's name (e.g. "unet_64").
+        kind: str. One of `KINDS`: what trained it.
+        multiple: int. Height and width must be multiples of this (padding makes any size work).
+        minimum: int. The smallest side the network takes (padding brings smaller inputs up).
+        path: str or None. The `.keras` file it came from.
+        run_dir: str or None. The run folder holding that file (has a `config.json`).
+        config: dict. The run's `config.json` (empty without one).
+    """
+
+    model: keras.Model
+    name: str
+    kind: str
+    multiple: int
+    minimum: int = 1
+    path: str | None = None
+    run_dir: str | None = None
+    config: dict = dataclasses.field(default_factory=dict)
+    cache: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def image_size(self) -> int | None:
+        """The training size from the run's config, if known."""
+        size = self.config.get("image_size")
+        return int(size) if isinstance(size, int) else None
+
+    def describe(self) -> dict:
+        """The JSON-able facts a manifest or report names."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "model_file": None if self.path is None else os.path.abspath(self.path),
+            "run": None if self.run_dir is None else os.path.abspath(self.run_dir),
+            "training_image_size": self.image_size,
+            "training_data": self.config.get("data"),
+        }
+
+
+def check_generator(model: object, where: str = "the model") -> keras.Model:
+    """Raises a ValueError unless `model` is a Keras model that maps 3-channel images to 3-channel
+    images (a discriminator, trainer or classifier cannot be exported as a translator)."""
+    if not isinstance(model, keras.Model):
+        raise ValueError(
+            f"Expected a keras.Model generator or the path of a .keras file. "
+            f"Received: model={type(model).__name__}"
+        )
+    try:
+        inputs, outputs = model.inputs, model.outputs
+    except (AttributeError, ValueError):
+        inputs = outputs = None
+    if not inputs or not outputs:
+        # A subclassed model that was never called has no symbolic inputs: trace it once.
+        probe = keras.ops.zeros((1, 64, 64, 3))
+        out = model(probe, training=False)
+        in_shape, out_shape = (None, None, None, 3), tuple(out.shape)
+        n_inputs = n_outputs = 1
+    else:
+        in_shape, out_shape = tuple(inputs[0].shape), tuple(outputs[0].shape)
+        n_inputs, n_outputs = len(inputs), len(outputs)
+    if (
+        n_inputs != 1
+        or n_outputs != 1
+        or len(in_shape) != 4
+        or len(out_shape) != 4
+        or in_shape[-1] != 3
+        or out_shape[-1] != 3
+    ):
+        raise ValueError(
+            f"{where} is not an image generator: it maps {in_shape} to {out_shape}, expected one "
+            "(batch, H, W, 3) input to one (batch, H, W, 3) output. A discriminator or a trainer "
+            "cannot be exported; export its generator (RUN/generator.keras)."
+        )
+    return model
+
+
+def _kind_from_config(config: dict) -> str:
+    for key in ("kind", "model", "trainer"):
+        value = str(config.get(key, "")).lower()
+        for kind in KINDS[:-1]:
+            if value.startswith(kind):
+                return kind
+    if "lambda_l1" in config:
+        return "pix2pix"
+    if "lambda_cycle" in config:
+        return "cyclegan"
+    if "style_weight" in config or "style_image" in config:
+        return "style"
+    return "unknown"
+
+
+def load_export_source(
+    model: str | os.PathLike | keras.Model,
+    kind: str | None = None,
+    multiple: int | None = None,
+) -> ExportSource:
+    """Loads and checks the generator to export.
+
+    Args:
+        model: str or keras.Model. A generator, or the path of one saved as `.keras` (a run's
+            `generator.keras`: the run's `config.json` then tells the kind and training size).
+        kind: str or None. One of `KINDS`; None reads it from the run's config ("unknown" without).
+        multiple: int or None. The factor H and W must be multiples of; None measures it
+            (`tf_imgtrans.inference.size_multiple`).
+
+    Raises:
+        FileNotFoundError: no file at `model`.
+        ValueError: not a `.keras` file, a damaged file, not a generator, or a bad `kind`.
+    """
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"`kind` must be one of {KINDS}. Received: kind={kind!r}")
+    path = run_dir = None
+    config: dict = {}
+    if isinstance(model, (str, os.PathLike)):
+        from tf_imgtrans.translate_files import load_generator
+
+        path = os.fspath(model)
+        if os.path.isdir(path):
+            raise ValueError(
+                f"Expected a generator saved as a .keras file, got a folder. Received: model={path}"
+            )
+        model = load_generator(path)  # missing, foreign, damaged and non-generator files raise
+        folder = os.path.dirname(os.path.abspath(path))
+        config_path = os.path.join(folder, "config.json")
+        if os.path.isfile(config_path):
+            run_dir = folder
+            try:
+                with open(config_path) as f:
+                    loaded = json.load(f)
+                config = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                config = {}
+    check_generator(model, where=path or f"model {model.name!r}")
+    minimum = min_size(model)
+    if multiple is None:
+        multiple = size_multiple(model)
+    if not isinstance(multiple, int) or multiple < 1:
+        raise ValueError(f"`multiple` must be a positive int. Received: multiple={multiple!r}")
+    minimum = max(minimum, multiple)
+    return ExportSource(
+        model=model,
+        name=model.name,
+        kind=kind or _kind_from_config(config),
+        multiple=multiple,
+        minimum=minimum,
+        path=path,
+        run_dir=run_dir,
+        config=config,
+    )

@@ -1,0 +1,158 @@
+"""TF.js graph-model export through the `tensorflowjs` converter, with a manifest for web apps."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import sys
+import tempfile
+import types
+
+import keras
+import tensorflow as tf
+
+import tf_imgtrans
+from tf_imgtrans.export.graph import parse_size
+from tf_imgtrans.export.report import ExportResult, prepare_output, write_json
+from tf_imgtrans.export.saved_model import write_signatures
+from tf_imgtrans.export.source import ExportSource, load_export_source
+from tf_imgtrans.export.tools import ExportToolError
+
+QUANTIZATIONS = ("float32", "float16", "uint8")
+TFJS_INSTALL = (
+    "pip install --no-deps tensorflowjs==4.22.0 tf-keras==2.21.0 tensorflow-hub==0.16.1 "
+    "(see scripts/install_test_deps.sh; a plain `pip install tensorflowjs` downgrades TensorFlow)"
+)
+
+
+def check_quantize(quantize: str) -> str:
+    if quantize not in QUANTIZATIONS:
+        raise ValueError(
+            f"Unknown TF.js weight quantization {quantize!r}. Valid: {list(QUANTIZATIONS)} "
+            f"(float32: none; float16 and uint8 store the weights in 2 or 1 bytes). "
+            f"Received: quantize={quantize!r}"
+        )
+    return quantize
+
+
+def require_tfjs_converter():
+    """Imports the SavedModel → graph-model converter of `tensorflowjs` next to TF 2.21.
+
+    tensorflowjs 4.22 imports two things at load time that cannot work here (STACK.md pitfall
+    4): `tensorflow_decision_forests`, whose every release pins TF <= 2.19 and whose native
+    library fails to load against TF 2.21, and its JAX converter module, which imports JAX. Only
+    the SavedModel converter is used, which needs neither, so empty modules stand in for both in
+    `sys.modules` before the import. `jax` itself is not stubbed: Keras probes it and would break.
+    """
+    if "tensorflowjs.converters.tf_saved_model_conversion_v2" not in sys.modules:
+        # Stubs, not fakes: nothing here calls them; any use fails loudly.
+        if "tensorflow_decision_forests" not in sys.modules:
+            sys.modules["tensorflow_decision_forests"] = types.ModuleType(
+                "tensorflow_decision_forests"
+            )
+        if "tensorflowjs.converters.jax_conversion" not in sys.modules:
+            jax_stub = types.ModuleType("tensorflowjs.converters.jax_conversion")
+
+            def convert_jax(*args, **kwargs):
+                raise NotImplementedError("tf_imgtrans stubs out tensorflowjs' JAX converter.")
+
+            jax_stub.convert_jax = convert_jax
+            sys.modules["tensorflowjs.converters.jax_conversion"] = jax_stub
+    try:
+        from tensorflowjs.converters import tf_saved_model_conversion_v2
+    except ImportError as e:
+        raise ExportToolError(
+            f"TF.js export needs the tensorflowjs converter: {TFJS_INSTALL}. ({e})"
+        ) from e
+    return tf_saved_model_conversion_v2
+
+
+def export_tfjs(
+    model: str | keras.Model | ExportSource,
+    out: str,
+    quantize: str = "float32",
+    size: int | tuple[int, int] | str | None = None,
+) -> ExportResult:
+    """Converts a generator to a TF.js graph model in the folder `out`, with `manifest.json`.
+
+    The graph model takes a float32 (batch, H, W, 3) image in [-1, 1] named "image" (any size, or
+    the fixed `size`; padded to the network's multiple inside the graph) and returns one of the
+    same shape. `manifest.json` tells a web app what it needs: model name and kind, input size and
+    multiple, value range with the pre/post-processing, the source run and the files.
+
+    Args:
+        model: str, keras.Model or ExportSource. The generator (or its `.keras` file).
+        out: str. Output folder; a previous TF.js export there is replaced.
+        quantize: str. Weight storage: "float32", "float16" or "uint8" (affine, per tensor).
+        size: None (any size), N, (H, W) or "HxW".
+    """
+    check_quantize(quantize)
+    source = model if isinstance(model, ExportSource) else load_export_source(model)
+    size = parse_size(size)
+    converter = require_tfjs_converter()
+    prepare_output(out, "model.json")
+    parent = os.path.dirname(os.path.abspath(out))
+    tmp = tempfile.mkdtemp(prefix=".tfjs-", dir=parent)
+    try:
+        saved = os.path.join(tmp, "saved_model")
+        write_signatures(source, saved, size, {"serving_default": tf.float32})
+        graph_dir = os.path.join(tmp, "graph_model")
+        converter.convert_tf_saved_model(
+            saved,
+            graph_dir,
+            signature_def="serving_default",
+            quantization_dtype_map=None if quantize == "float32" else {quantize: "*"},
+        )
+        os.replace(graph_dir, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    files = sorted(os.listdir(out))
+    h, w = size or (None, None)
+    input_info = {
+        "name": "image",
+        "shape": [-1, h or -1, w or -1, 3],
+        "dtype": "float32",
+        "range": [-1.0, 1.0],
+        "size": None if size is None else [h, w],
+        "size_multiple": source.multiple,
+        "min_size": source.minimum,
+        "dynamic_size": size is None,
+        "padding": "reflect to the size multiple inside the graph, output cropped back",
+    }
+    manifest = {
+        "format": "tfjs-graph-model",
+        "name": source.name,
+        "kind": source.kind,
+        "model": "model.json",
+        "files": files,
+        "input": input_info,
+        "output": {"name": "image", "dtype": "float32", "range": [-1.0, 1.0]},
+        "preprocess": "x = rgb / 127.5 - 1",
+        "postprocess": "rgb = clip(round((y + 1) * 127.5), 0, 255)",
+        "training_image_size": source.image_size,
+        "quantization": quantize,
+        "source": source.describe(),
+        "converter": f"tensorflowjs {_tfjs_version()}",
+        "tf_imgtrans_version": tf_imgtrans.__version__,
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+    write_json(os.path.join(out, "manifest.json"), manifest)
+    return ExportResult(
+        format="tfjs",
+        quantize=quantize,
+        path=out,
+        input=input_info,
+        source=source.describe(),
+        details={"manifest": os.path.join(out, "manifest.json"), "files": files},
+    )
+
+
+def _tfjs_version() -> str:
+    try:
+        from tensorflowjs import version
+
+        return version.version
+    except ImportError:  # pragma: no cover - the converter imported it already
+        return "unknown"
