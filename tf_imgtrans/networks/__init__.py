@@ -1,5 +1,16 @@
 """Generators and discriminators: plain Keras models that know nothing of training."""
 
+from tf_imgtrans.networks.adain import (
+    ADAIN_LAYERS,
+    AdaptiveInstanceNormalization,
+    CropToReference,
+    FixedStyleAdaIN,
+    PadToMultiple,
+    adain_decoder,
+    adain_encoder,
+    adain_stylizer,
+    fixed_style_generator,
+)
 from tf_imgtrans.networks.patchgan import (
     patchgan_discriminator,
     patchgan_layers,
@@ -15,9 +26,22 @@ from tf_imgtrans.networks.registry import (
     register_generator,
 )
 from tf_imgtrans.networks.resnet import residual_block, resnet_generator
+from tf_imgtrans.networks.transform_net import style_transfer_net
 from tf_imgtrans.networks.unet import UPSAMPLINGS, unet_generator
+from tf_imgtrans.networks.vgg import VGGPreprocess, VGGWeightsError, vgg_features
 
 __all__ = [
+    "ADAIN_LAYERS",
+    "AdaptiveInstanceNormalization",
+    "CropToReference",
+    "FixedStyleAdaIN",
+    "PadToMultiple",
+    "VGGPreprocess",
+    "VGGWeightsError",
+    "adain_decoder",
+    "adain_encoder",
+    "adain_stylizer",
+    "fixed_style_generator",
     "DISCRIMINATORS",
     "GENERATORS",
     "UPSAMPLINGS",
@@ -31,5 +55,7 @@ __all__ = [
     "register_generator",
     "residual_block",
     "resnet_generator",
+    "style_transfer_net",
     "unet_generator",
+    "vgg_features",
 ]

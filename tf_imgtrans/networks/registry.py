@@ -9,6 +9,7 @@ import keras
 
 from tf_imgtrans.networks.patchgan import patchgan_discriminator, pixel_discriminator
 from tf_imgtrans.networks.resnet import resnet_generator
+from tf_imgtrans.networks.transform_net import style_transfer_net
 from tf_imgtrans.networks.unet import unet_generator
 
 GENERATORS: dict[str, Callable[..., keras.Model]] = {
@@ -18,6 +19,7 @@ GENERATORS: dict[str, Callable[..., keras.Model]] = {
     "resnet": resnet_generator,
     "resnet_9blocks": functools.partial(resnet_generator, n_blocks=9, name="resnet_9blocks"),
     "resnet_6blocks": functools.partial(resnet_generator, n_blocks=6, name="resnet_6blocks"),
+    "style_transfer_net": style_transfer_net,
 }
 
 DISCRIMINATORS: dict[str, Callable[..., keras.Model]] = {
