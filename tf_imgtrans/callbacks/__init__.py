@@ -6,6 +6,7 @@ from tf_imgtrans.callbacks.checkpoint import (
     atomic_write_text,
     latest_checkpoint,
     list_checkpoints,
+    remove_stale_temporaries,
     restore_checkpoint,
     save_checkpoint,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "load_history",
     "make_grid",
     "plot_history",
+    "remove_stale_temporaries",
     "restore_checkpoint",
     "save_checkpoint",
 ]

@@ -34,6 +34,27 @@ def atomic_write_text(path: str, text: str) -> None:
         raise
 
 
+def remove_stale_temporaries(folder: str) -> list[str]:
+    """Deletes what a killed run may have left half-written in `folder`: the temporary files
+    and folders of `atomic_write_text`, `atomic_save_model` and `save_checkpoint` (never read,
+    since only complete files are renamed into place). Call it only when no other process
+    writes to `folder`. Returns the names removed."""
+    removed = []
+    if not os.path.isdir(folder):
+        return removed
+    for name in os.listdir(folder):
+        if name.startswith(".tmp-") or (
+            name.startswith(f".{CHECKPOINT_PREFIX}") and ".tmp-" in name
+        ):
+            path = os.path.join(folder, name)
+            if os.path.isdir(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.remove(path)
+            removed.append(name)
+    return removed
+
+
 def atomic_save_model(model: keras.Model, path: str) -> None:
     """Saves a Keras model to `path` (.keras) through a temporary file and a rename."""
     folder = os.path.dirname(os.path.abspath(path))
@@ -205,6 +226,9 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         self.directory = directory
         self.every = every
         self.keep = keep
+
+    def on_train_begin(self, logs=None):
+        remove_stale_temporaries(self.directory)
 
     def on_epoch_end(self, epoch, logs=None):
         done = epoch + 1

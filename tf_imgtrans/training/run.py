@@ -22,6 +22,7 @@ from tf_imgtrans.callbacks import (
     atomic_write_text,
     epoch_is_good,
     latest_checkpoint,
+    remove_stale_temporaries,
     restore_checkpoint,
 )
 
@@ -124,6 +125,7 @@ def fit_run(
         initial_epoch = int(restore_checkpoint(model, latest)["epoch"])
         print(f"Resuming {out} from {os.path.basename(latest)} (epoch {initial_epoch}).")
     os.makedirs(out, exist_ok=True)
+    remove_stale_temporaries(out)
     paths = {
         **network_files,
         "samples": os.path.join(out, "samples"),
@@ -134,13 +136,15 @@ def fit_run(
     }
     atomic_write_text(paths["config"], json.dumps(dataclasses.asdict(config), indent=2))
     decay = config.epochs // 2 if config.decay_epochs is None else config.decay_epochs
+    # The checkpoint comes after the epoch's other outputs: a checkpoint of epoch E means that
+    # everything of epochs <= E is on disk, whenever the run is killed.
     cbs = [
         StopOnNonFinite(),
         LinearDecay(config.epochs - decay, decay),
-        TrainingCheckpoint(ckpt_dir, every=config.checkpoint_every, keep=config.keep_checkpoints),
         SaveNetworks(network_files),
         HistoryLogger(paths["history"]),
         SampleGrid(sample_batch, paths["samples"], every=config.sample_every),
+        TrainingCheckpoint(ckpt_dir, every=config.checkpoint_every, keep=config.keep_checkpoints),
         LossPlot(paths["history"], paths["losses"]),
     ]
     if config.tensorboard:
