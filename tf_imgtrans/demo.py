@@ -15,6 +15,7 @@ from tf_imgtrans.data import save_image, to_uint8
 from tf_imgtrans.data.paired import load_paired_dataset
 from tf_imgtrans.data.spec import resolve_paired_spec
 from tf_imgtrans.evaluation import evaluate_paired, format_report
+from tf_imgtrans.export.demo import export_demo
 from tf_imgtrans.training import Pix2PixConfig, train_pix2pix
 
 # Sized for a few minutes on a 2-core CPU: 128×128, a U-Net and PatchGAN of half the paper's
@@ -90,4 +91,10 @@ def run_demo(
     atomic_write_text(os.path.join(out, "demo_report.json"), json.dumps(report, indent=2))
     print("\nHeld-out test split, against ground truth:")
     print(format_report(scores))
+
+    # The trained generator in every deployment format, each checked against Keras.
+    report["exports"] = export_demo(
+        run.paths["generator"], os.path.join(out, "export"), data=data, image_size=image_size
+    )
+    atomic_write_text(os.path.join(out, "demo_report.json"), json.dumps(report, indent=2))
     return report
