@@ -5,9 +5,12 @@ Images become float32 in [-1, 1] with 3 channels; `load_paired_dataset` yields
 """
 
 from tf_imgtrans.data.archives import (
+    CYCLEGAN_DATASETS,
+    CYCLEGAN_URL,
     PIX2PIX_DATASETS,
     PIX2PIX_URL,
     DownloadError,
+    download_cyclegan,
     download_pix2pix,
 )
 from tf_imgtrans.data.augment import random_jitter, resize_image, resize_pair
@@ -32,11 +35,22 @@ from tf_imgtrans.data.paired import (
     load_paired_dataset,
     paired_file_list,
 )
-from tf_imgtrans.data.spec import resolve_paired_spec
+from tf_imgtrans.data.spec import resolve_paired_spec, resolve_unpaired_spec
 from tf_imgtrans.data.synthetic import BUILTIN_PAIRED, make_synthetic_paired
+from tf_imgtrans.data.synthetic_unpaired import BUILTIN_UNPAIRED, make_synthetic_unpaired
+from tf_imgtrans.data.unpaired import (
+    domain_images,
+    has_ground_truth,
+    load_domain_dataset,
+    load_unpaired_dataset,
+    unpaired_splits,
+)
 
 __all__ = [
     "BUILTIN_PAIRED",
+    "BUILTIN_UNPAIRED",
+    "CYCLEGAN_DATASETS",
+    "CYCLEGAN_URL",
     "DIRECTIONS",
     "DownloadError",
     "IMAGE_EXTENSIONS",
@@ -46,22 +60,30 @@ __all__ = [
     "available_splits",
     "cache_home",
     "detect_layout",
+    "domain_images",
+    "download_cyclegan",
     "download_pix2pix",
+    "has_ground_truth",
     "image_files",
     "is_image_file",
     "list_images",
+    "load_domain_dataset",
     "load_image",
     "load_image_dataset",
     "load_paired_dataset",
+    "load_unpaired_dataset",
     "make_synthetic_paired",
+    "make_synthetic_unpaired",
     "paired_file_list",
     "probe_size",
     "random_jitter",
     "resize_image",
     "resize_pair",
     "resolve_paired_spec",
+    "resolve_unpaired_spec",
     "save_image",
     "to_float",
     "to_uint8",
+    "unpaired_splits",
     "validate_images",
 ]

@@ -1,11 +1,16 @@
-"""The published pix2pix datasets: download, safe extraction and reuse.
+"""The published pix2pix and CycleGAN datasets: download, safe extraction and reuse.
 
-Each archive ``{name}.tar.gz`` holds ``{name}/train/1.jpg, ...`` (and ``val/``, often
-``test/``) in the aligned layout: A and B side by side in one image.
+Each pix2pix archive ``{name}.tar.gz`` holds ``{name}/train/1.jpg, ...`` (and ``val/``, often
+``test/``) in the aligned layout: A and B side by side in one image. Each CycleGAN archive
+``{name}.zip`` holds ``{name}/trainA/``, ``trainB/``, ``testA/`` and ``testB/`` folders of
+unpaired images.
 
 Reference:
     Isola et al., "Image-to-Image Translation with Conditional Adversarial Networks", CVPR 2017;
     archives from https://github.com/phillipi/pix2pix (``datasets/download_dataset.sh``).
+    Zhu et al., "Unpaired Image-to-Image Translation using Cycle-Consistent Adversarial
+    Networks", ICCV 2017; archives from https://github.com/junyanz/pytorch-CycleGAN-and-pix2pix
+    (``datasets/download_cyclegan_dataset.sh``).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import tarfile
 import tempfile
 import urllib.error
 import urllib.request
+import zipfile
 
 from tf_imgtrans.data.cache import cache_home
 
@@ -175,6 +181,134 @@ def download_pix2pix(name: str, cache_dir: str | None = None, base_url: str | No
             os.replace(found, root)
         except OSError:
             if not _has_splits(root):
+                raise  # otherwise another process extracted the same dataset first
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return root
+
+
+CYCLEGAN_DATASETS: frozenset[str] = frozenset(
+    {
+        "apple2orange",
+        "summer2winter_yosemite",
+        "horse2zebra",
+        "monet2photo",
+        "cezanne2photo",
+        "ukiyoe2photo",
+        "vangogh2photo",
+        "maps",
+        "cityscapes",
+        "facades",
+        "iphone2dslr_flower",
+    }
+)
+CYCLEGAN_URL = "http://efrosgans.eecs.berkeley.edu/cyclegan/datasets"
+CYCLEGAN_URL_ENV = "TF_IMGTRANS_CYCLEGAN_URL"
+UNPAIRED_SPLIT_FOLDERS = ("trainA", "trainB", "testA", "testB")
+
+
+def _check_zip_members(zf: zipfile.ZipFile, archive: str) -> None:
+    """Rejects absolute paths, ``..`` components and symbolic links in a zip archive."""
+    for info in zf.infolist():
+        name = info.filename
+        parts = name.replace("\\", "/").split("/")
+        bad = None
+        if (
+            name.startswith(("/", "\\"))
+            or os.path.isabs(name)
+            or (len(name) > 1 and name[1] == ":")
+        ):
+            bad = "an absolute path"
+        elif ".." in parts:
+            bad = "a '..' component"
+        elif (info.external_attr >> 16) & 0o170000 == 0o120000:
+            bad = "a symbolic link"
+        if bad:
+            raise ValueError(
+                f"Refusing to extract {archive}: member {name!r} has {bad}, which could write "
+                f"outside the extraction folder. Received: archive={archive}"
+            )
+
+
+def _extract_zip(archive: str, dest: str) -> None:
+    with zipfile.ZipFile(archive) as zf:
+        _check_zip_members(zf, archive)
+        zf.extractall(dest)
+
+
+def _has_unpaired_splits(folder: str) -> bool:
+    return os.path.isdir(folder) and any(
+        os.path.isdir(os.path.join(folder, s)) for s in UNPAIRED_SPLIT_FOLDERS
+    )
+
+
+def download_cyclegan(name: str, cache_dir: str | None = None, base_url: str | None = None) -> str:
+    """Downloads and extracts a published CycleGAN dataset once; returns its root folder.
+
+    Args:
+        name: str. One of `CYCLEGAN_DATASETS`.
+        cache_dir: str or None. Folder the dataset folder is put in; defaults to
+            ``<cache>/datasets/cyclegan`` (``$TF_IMGTRANS_HOME`` or ``~/.cache/tf_imgtrans``).
+        base_url: str or None. Where ``{name}.zip`` lives; defaults to
+            ``$TF_IMGTRANS_CYCLEGAN_URL`` or the Berkeley server. ``file://`` URLs work.
+
+    Returns:
+        ``<cache_dir>/<name>``, holding ``trainA/``, ``trainB/``, ``testA/`` and ``testB/``.
+
+    Raises:
+        ValueError: unknown name (the valid names are listed), an unreadable archive or an
+            unsafe archive member.
+        DownloadError: the URL could not be fetched.
+    """
+    if name not in CYCLEGAN_DATASETS:
+        raise ValueError(
+            f"Unknown CycleGAN dataset {name!r}. Valid names: {sorted(CYCLEGAN_DATASETS)}."
+        )
+    cache_dir = os.path.abspath(
+        os.path.expanduser(cache_dir or os.path.join(cache_home(), "datasets", "cyclegan"))
+    )
+    root = os.path.join(cache_dir, name)
+    if _has_unpaired_splits(root):
+        return root
+    if os.path.exists(root):
+        raise ValueError(
+            f"{root} exists but holds none of {list(UNPAIRED_SPLIT_FOLDERS)}; delete it to "
+            f"download {name!r} again. Received: name={name!r}, cache_dir={cache_dir}"
+        )
+    base_url = base_url or os.environ.get(CYCLEGAN_URL_ENV) or CYCLEGAN_URL
+    url = f"{base_url.rstrip('/')}/{name}.zip"
+    os.makedirs(cache_dir, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=f".{name}-", suffix=".tmp", dir=cache_dir)
+    try:
+        archive = os.path.join(tmp, f"{name}.zip")
+        try:
+            _download(url, archive, desc=f"{name}.zip")
+        except (urllib.error.URLError, OSError, ValueError) as err:
+            raise DownloadError(
+                f"Could not download the CycleGAN dataset {name!r} from {url}: {err}. Check the "
+                f"network, or point {CYCLEGAN_URL_ENV} (or base_url=) at a mirror, or fetch "
+                f"{name}.zip yourself, extract it and pass the extracted folder (the one "
+                f"holding trainA/ and trainB/) as the dataset path instead.",
+                url,
+            ) from err
+        extracted = os.path.join(tmp, "extracted")
+        try:
+            _extract_zip(archive, extracted)
+        except (zipfile.BadZipFile, EOFError, OSError) as err:
+            raise ValueError(
+                f"{url} is not a readable .zip archive: {type(err).__name__}: {err}. "
+                f"Received: url={url}"
+            ) from err
+        found = _dataset_root(extracted)
+        if not _has_unpaired_splits(found):
+            raise ValueError(
+                f"The archive from {url} holds none of {list(UNPAIRED_SPLIT_FOLDERS)}; "
+                f"top-level entries: {sorted(os.listdir(extracted))[:10]}. Received: url={url}"
+            )
+        try:
+            os.replace(found, root)
+        except OSError:
+            if not _has_unpaired_splits(root):
                 raise  # otherwise another process extracted the same dataset first
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
