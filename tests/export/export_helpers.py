@@ -16,6 +16,7 @@ SIZE = 64
 NETWORKS = {
     "unet": lambda: _generator("unet", num_downs=5, ngf=8),
     "resnet": lambda: _generator("resnet", n_blocks=2, ngf=8, norm="instance"),
+    "style": lambda: _generator("style_transfer_net", filters=8, n_blocks=1),
 }
 
 

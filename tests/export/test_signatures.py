@@ -102,3 +102,21 @@ def test_fixed_size_tflite(tmp_path, facades):
         runner(np.zeros((1, 64, 64, 3), np.float32))
     with open(result.report_path) as f:
         assert json.load(f)["input"]["shape"] == [1, 46, 78, 3]
+
+
+def test_nearest_upsampling_swap_is_exact():
+    """The export-time clone (tf.image.resize nearest instead of ops.repeat) computes the same."""
+    from tf_imgtrans.export.rewrite import NearestUpSampling2D, exportable
+    from tf_imgtrans.networks import get_generator
+
+    x = np.random.default_rng(2).normal(size=(2, 5, 7, 3)).astype(np.float32)
+    np.testing.assert_array_equal(
+        NearestUpSampling2D((2, 3))(x).numpy(), keras.layers.UpSampling2D((2, 3))(x).numpy()
+    )
+    keras.utils.set_random_seed(0)
+    g = get_generator("resnet", n_blocks=1, ngf=4, upsampling="resize")
+    clone = exportable(g)
+    assert clone is not g
+    assert any(isinstance(layer, NearestUpSampling2D) for layer in clone.layers)
+    x = np.random.default_rng(3).normal(size=(1, 36, 44, 3)).astype(np.float32)
+    np.testing.assert_allclose(clone(x).numpy(), g(x).numpy(), atol=1e-6)

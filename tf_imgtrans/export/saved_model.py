@@ -33,12 +33,12 @@ def write_signatures(
     """Writes a SavedModel at `out` with one endpoint per `{name: input dtype}` (tf.uint8 or
     tf.float32), through `keras.export.ExportArchive` (the route STACK.md found reliable)."""
     archive = keras.export.ExportArchive()
-    archive.track(source.model)
+    archive.track(source.traced)
     for name, dtype in signatures.items():
         make = uint8_function if dtype == tf.uint8 else float_function
         archive.add_endpoint(
             name,
-            make(source.model, source.multiple, source.minimum),
+            make(source.traced, source.multiple, source.minimum),
             input_signature=[input_spec(size, dtype, batch)],
         )
     archive.write_out(out, verbose=False)

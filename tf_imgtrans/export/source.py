@@ -8,6 +8,7 @@ import os
 
 import keras
 
+from tf_imgtrans.export.rewrite import exportable
 from tf_imgtrans.inference import min_size, size_multiple
 
 # Names a run's `config.json` may carry, mapped to the kind of model the manifest reports.
@@ -38,6 +39,13 @@ class ExportSource:
     run_dir: str | None = None
     config: dict = dataclasses.field(default_factory=dict)
     cache: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    graph_model: keras.Model | None = dataclasses.field(default=None, repr=False)
+
+    @property
+    def traced(self) -> keras.Model:
+        """The model the exported graphs are traced from: `model`, or its clone with layers
+        swapped for export-friendly equivalents (`tf_imgtrans.export.rewrite`)."""
+        return self.graph_model if self.graph_model is not None else self.model
 
     @property
     def image_size(self) -> int | None:
@@ -166,4 +174,5 @@ def load_export_source(
         path=path,
         run_dir=run_dir,
         config=config,
+        graph_model=exportable(model),
     )
