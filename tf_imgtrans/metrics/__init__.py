@@ -1,5 +1,30 @@
-"""Image quality metrics."""
+"""Image quality metrics: PSNR/SSIM against ground truth, FID/KID between image sets."""
 
+from tf_imgtrans.metrics.fid import (
+    FeatureModelUnavailable,
+    evaluate_translation,
+    extract_features,
+    fid,
+    format_translation_report,
+    frechet_distance,
+    inception_feature_model,
+    kernel_inception_distance,
+    kid,
+    load_feature_model,
+)
 from tf_imgtrans.metrics.image import psnr, ssim
 
-__all__ = ["psnr", "ssim"]
+__all__ = [
+    "FeatureModelUnavailable",
+    "evaluate_translation",
+    "extract_features",
+    "fid",
+    "format_translation_report",
+    "frechet_distance",
+    "inception_feature_model",
+    "kernel_inception_distance",
+    "kid",
+    "load_feature_model",
+    "psnr",
+    "ssim",
+]
