@@ -3,7 +3,8 @@
 # and the tools some tests drive (see README "Development").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install -q -e ".[test]"
+# The tfds extra: the tfds:cycle_gan/NAME loader is tested with tfds.testing.mock_data.
+python3 -m pip install -q -e ".[test,tfds]"
 # Export tests: the LiteRT interpreter runs .tflite files; the TF.js converter is installed without
 # its dependencies, which would downgrade TensorFlow (see tf_imgtrans/export/tfjs.py); the npm
 # packages of web_demo (pure-JS @tensorflow/tfjs + wasm backend) run TF.js models in Node.
