@@ -63,8 +63,9 @@ def exports(trained, facades, tmp_path_factory):
         made[f"tflite_{mode}"] = export_model(
             source, str(out / f"model_{mode}.tflite"), "tflite", quantize=mode, **common
         )
-    try:
-        made["tfjs"] = export_model(source, str(out / "tfjs"), "tfjs", **common)
-    except ExportToolError as e:
-        made["tfjs"] = str(e)
+    for key, quantize in (("tfjs", "float32"), ("tfjs_float16", "float16")):
+        try:
+            made[key] = export_model(source, str(out / key), "tfjs", quantize=quantize, **common)
+        except ExportToolError as e:
+            made[key] = str(e)
     return made

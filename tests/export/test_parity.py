@@ -92,6 +92,14 @@ def test_tfjs_in_node_matches_keras(exports):
     _check(result.parity, max_abs=1e-3)
 
 
+def test_tfjs_float16_weights_in_node(exports):
+    require_export_tools(tfjs=True, node=True)
+    result = exports["tfjs_float16"]
+    assert not isinstance(result, str), result
+    _check(result.parity, max_abs=1e-2)
+    assert result.size_bytes < exports["tfjs"].size_bytes
+
+
 def test_tfjs_manifest(exports):
     require_export_tools(tfjs=True, node=True)
     result = exports["tfjs"]
