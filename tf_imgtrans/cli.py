@@ -16,6 +16,8 @@ COMMAND_MODULES = (
     "tf_imgtrans.commands.pix2pix",
     "tf_imgtrans.commands.translate",
     "tf_imgtrans.commands.demo",
+    "tf_imgtrans.commands.stylize",
+    "tf_imgtrans.commands.style_train",
     "tf_imgtrans.commands.export",
 )
 

@@ -111,8 +111,8 @@ def vgg_features(
         arch: str. "vgg16" (Johnson et al.) or "vgg19" (Gatys et al., Huang & Belongie).
         weights: "imagenet" (from the file named by $TF_IMGTRANS_VGG_WEIGHTS if set, else from
             `keras.applications`, downloaded once into the Keras cache), a path to an `.npz` /
-            `.weights.h5` / `.h5` file, a dict of `blockB_convC/kernel|bias` arrays, or None
-            (random weights: tests and smoke runs only).
+            `.weights.h5` / `.h5` file, a dict of `blockB_convC/kernel|bias` arrays, or None or
+            "random" (untrained weights: for tests and smoke runs only).
         pooling: str. "max" (VGG's own) or "avg" (which Gatys et al. found gives slightly smoother
             results).
         name: str, optional. Model name; default `{arch}_features`.
@@ -158,7 +158,7 @@ def vgg_features(
         if layer_name in wanted:
             outputs[layer_name] = x
     model = keras.Model(inputs, {n: outputs[n] for n in wanted}, name=name or f"{arch}_features")
-    if weights is not None:
+    if weights is not None and not (isinstance(weights, str) and weights == "random"):
         set_vgg_weights(model, weights, arch)
     model.trainable = False
     return model

@@ -126,8 +126,8 @@ def stylize(
     steps: int | Sequence[int] = 300,
     optimizer: str = "lbfgs",
     content_weight: float = 1.0,
-    style_weight: float = 1e3,
-    tv_weight: float = 1e3,
+    style_weight: float = 1e-3,
+    tv_weight: float = 1e5,
     style_blend: Sequence[float] | None = None,
     style_scale: float = 1.0,
     scales: int = 1,
@@ -230,6 +230,14 @@ def stylize(
         long_side_shape(final_shape, max(1, round(max(final_shape) / 2**k)))
         for k in reversed(range(scales))
     ]
+    # Each pooling before the deepest layer halves the image: the smallest scale must survive them.
+    min_side = 2 ** (max(int(n[5]) for n in content_layers + style_layers) - 1)
+    if min(shapes[0]) < min_side:
+        raise ValueError(
+            f"The smallest scale would be {shapes[0][1]}x{shapes[0][0]} px, but the loss network's "
+            f"layers need at least {min_side} px per side: use fewer `scales` or a larger `size`. "
+            f"Received: size={size}, scales={scales}"
+        )
     full_content = resize(content_img, final_shape)
     if preserve_color == "luminance":
         base_content = luminance_image(full_content)
@@ -254,6 +262,11 @@ def stylize(
                 img = match_color(img, full_content)
             style_long = max(1, round(max(shape) * style_scale))
             img = resize(img, long_side_shape(img.shape, style_long))
+            if min(img.shape[:2]) < min_side:
+                raise ValueError(
+                    f"A style image resized to {img.shape[1]}x{img.shape[0]} px is smaller than "
+                    f"the {min_side} px the loss network needs: raise `style_scale` or `size`."
+                )
             sf = net(img[None], training=False)
             grams = [b * gram_matrix(sf[n]) for n in style_layers]
             style_grams = (

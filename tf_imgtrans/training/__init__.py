@@ -15,16 +15,32 @@ from tf_imgtrans.training.run import (
     load_config_file,
     open_run,
 )
+from tf_imgtrans.training.style import (
+    AdaINConfig,
+    FastStyleConfig,
+    SaveStylizer,
+    build_adain,
+    build_fast_style,
+    train_adain,
+    train_fast_style,
+)
 
 __all__ = [
+    "AdaINConfig",
+    "FastStyleConfig",
     "Pix2PixConfig",
     "RunResult",
     "SaveNetworks",
+    "SaveStylizer",
+    "build_adain",
+    "build_fast_style",
     "build_pix2pix",
     "first_batch",
     "fit_run",
     "load_config_file",
     "open_run",
+    "train_adain",
+    "train_fast_style",
     "train_pix2pix",
     "unet_downs_for",
 ]

@@ -1,0 +1,102 @@
+"""`tf-imgtrans train fast-style` and `tf-imgtrans train adain`."""
+
+from __future__ import annotations
+
+import argparse
+
+# Config field -> option. Defaults are None so that a resumed run can tell what the user set from
+# what it saved (the config's defaults apply otherwise).
+COMMON = {
+    "epochs": ("--epochs", int, "total epochs"),
+    "decay_epochs": ("--decay-epochs", int, "epochs of linear LR decay at the end (default 0)"),
+    "image_size": ("--image-size", int, "training crop size (paper: 256)"),
+    "batch_size": ("--batch-size", int, "batch size"),
+    "content_weight": ("--content-weight", float, "weight of the content loss"),
+    "style_weight": ("--style-weight", float, "weight of the style loss"),
+    "lr": ("--lr", float, "Adam learning rate"),
+    "arch": ("--arch", str, "loss network: vgg16 (default) or vgg19"),
+    "vgg_weights": (
+        "--vgg-weights",
+        str,
+        "VGG weights: 'imagenet' (keras.applications / $TF_IMGTRANS_VGG_WEIGHTS), a .npz / "
+        ".h5 / .weights.h5 file, or 'random' (smoke tests only)",
+    ),
+    "limit": ("--limit", int, "use only the first N content images"),
+    "seed": ("--seed", int, "random seed"),
+}
+
+FAST_STYLE = {
+    "style": ("--style", str, "the style image"),
+    "data": ("--data", str, "a folder of content images (searched recursively)"),
+    **COMMON,
+    "style_size": ("--style-size", int, "long side of the style image (default: image size)"),
+    "filters": ("--filters", int, "filters of the network's first layer (paper: 32)"),
+    "n_blocks": ("--n-blocks", int, "residual blocks (paper: 5)"),
+    "norm": ("--norm", str, "instance (default), batch (paper) or none"),
+    "upsampling": ("--upsampling", str, "resize (default) or transpose (paper)"),
+    "tv_weight": ("--tv-weight", float, "weight of the total-variation loss"),
+}
+
+ADAIN = {
+    "content": ("--content", str, "a folder of content images"),
+    "style": ("--style", str, "a folder of style images"),
+    **COMMON,
+    "load_size": ("--load-size", int, "resize before the random crop (paper: 512)"),
+}
+
+
+def _add(p, options: dict) -> None:
+    p.add_argument("--out", required=True, help="output folder of the run")
+    for field, (flag, kind, help_text) in options.items():
+        p.add_argument(flag, dest=field, type=kind, help=help_text)
+    p.add_argument("--no-tensorboard", action="store_true")
+    p.add_argument("--steps-per-epoch", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--resume", action="store_true", help="continue the run in --out")
+
+
+def register(commands, models) -> None:
+    p = models.add_parser(
+        "fast-style", help="a feed-forward network for one style (Johnson et al. 2016)"
+    )
+    _add(p, FAST_STYLE)
+    p.set_defaults(func=run_fast_style)
+    p = models.add_parser(
+        "adain", help="arbitrary style transfer with AdaIN (Huang & Belongie 2017)"
+    )
+    _add(p, ADAIN)
+    p.set_defaults(func=run_adain)
+
+
+def _values(args, options: dict) -> dict:
+    values = {f: getattr(args, f) for f in options if getattr(args, f) is not None}
+    if args.no_tensorboard:
+        values["tensorboard"] = False
+    return values
+
+
+def run_fast_style(args) -> int:
+    from tf_imgtrans.training.style import FastStyleConfig, train_fast_style
+
+    result = train_fast_style(
+        FastStyleConfig.from_dict(_values(args, FAST_STYLE)),
+        args.out,
+        resume=args.resume,
+        steps_per_epoch=args.steps_per_epoch,
+    )
+    print(f"Generator: {result.paths['generator']}  (tf-imgtrans translate --model …)")
+    print(f"Samples:   {result.paths['samples']}/   Loss curves: {result.paths['losses']}")
+    return 0
+
+
+def run_adain(args) -> int:
+    from tf_imgtrans.training.style import AdaINConfig, train_adain
+
+    result = train_adain(
+        AdaINConfig.from_dict(_values(args, ADAIN)),
+        args.out,
+        resume=args.resume,
+        steps_per_epoch=args.steps_per_epoch,
+    )
+    print(f"Stylizer:  {result.paths['stylizer']}  (tf-imgtrans stylize --method adain --model …)")
+    print(f"Samples:   {result.paths['samples']}/   Loss curves: {result.paths['losses']}")
+    return 0
