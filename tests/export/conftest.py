@@ -6,7 +6,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
-from export_helpers import NETWORKS, SIZE
+from export_helpers import NETWORKS, SIZE, require_export_tools
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +53,7 @@ def exports(trained, facades, tmp_path_factory):
     the reason it could not be made}."""
     from tf_imgtrans.export import ExportToolError, export_model, load_export_source
 
+    require_export_tools()  # LiteRT runs the TFLite parity checks
     name, path = trained
     out = tmp_path_factory.mktemp(f"exports_{name}")
     source = load_export_source(path)

@@ -9,7 +9,7 @@ import sys
 
 import keras
 import pytest
-from export_helpers import REQUIRE_TOOLS_ENV, missing_tool
+from export_helpers import REQUIRE_TOOLS_ENV, missing_tool, require_export_tools
 
 from tf_imgtrans.cli import main
 from tf_imgtrans.networks import get_generator
@@ -29,6 +29,7 @@ def run_dir(tmp_path_factory):
 
 
 def test_cli_export_tflite_with_report(run_dir, facades, tmp_path, capsys):
+    require_export_tools()
     out = tmp_path / "g_fp16.tflite"
     status = main(
         ["export", "--model", str(run_dir / "generator.keras"), "--format", "tflite"]
@@ -70,9 +71,15 @@ def test_script_to_savedmodel(run_dir, tmp_path):
 
 
 def test_demo_export_step(run_dir, tmp_path):
-    from tf_imgtrans.export import find_node, find_node_modules
+    from tf_imgtrans.export import (
+        ExportToolError,
+        find_node,
+        find_node_modules,
+        require_tfjs_converter,
+    )
     from tf_imgtrans.export.demo import DEMO_EXPORTS, export_demo
 
+    require_export_tools()
     summary = export_demo(
         str(run_dir / "generator.keras"),
         str(tmp_path / "export"),
@@ -86,9 +93,9 @@ def test_demo_export_step(run_dir, tmp_path):
         assert os.path.isfile(summary[key]["report"]) and summary[key]["size_bytes"] > 0
     assert summary["tflite_float32"]["max_abs_error"] < 1e-4
     try:
-        find_node(), find_node_modules()
+        require_tfjs_converter(), find_node(), find_node_modules()
         tools = True
-    except Exception:
+    except ExportToolError:
         tools = False
     if tools:
         assert summary["tfjs"]["max_abs_error"] < 1e-3

@@ -8,6 +8,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from export_helpers import require_export_tools
 
 from tf_imgtrans.export import (
     FLOAT_SIGNATURE,
@@ -87,6 +88,7 @@ def test_fixed_size_tflite(tmp_path, facades):
     inside; other sizes are refused with the expected shape named."""
     from tf_imgtrans.networks import get_generator
 
+    require_export_tools()
     keras.utils.set_random_seed(0)
     g = get_generator("resnet", n_blocks=1, ngf=4, norm="instance")
     out = tmp_path / "fixed.tflite"
