@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "tf_imgtrans.commands.stylize",
     "tf_imgtrans.commands.style_train",
     "tf_imgtrans.commands.export",
+    "tf_imgtrans.commands.cyclegan",
+    "tf_imgtrans.commands.evaluate",
 )
 
 # Errors that are the user's to fix: one line, exit status 2, no traceback.
