@@ -1,6 +1,7 @@
 """Training runs on disk: settings, data, networks and `fit` with the standard callbacks, all
 written to one run folder (the CLI, the demo and users share this code path)."""
 
+from tf_imgtrans.training.cyclegan import CycleGANConfig, build_cyclegan, train_cyclegan
 from tf_imgtrans.training.pix2pix import (
     Pix2PixConfig,
     build_pix2pix,
@@ -27,12 +28,14 @@ from tf_imgtrans.training.style import (
 
 __all__ = [
     "AdaINConfig",
+    "CycleGANConfig",
     "FastStyleConfig",
     "Pix2PixConfig",
     "RunResult",
     "SaveNetworks",
     "SaveStylizer",
     "build_adain",
+    "build_cyclegan",
     "build_fast_style",
     "build_pix2pix",
     "first_batch",
@@ -40,6 +43,7 @@ __all__ = [
     "load_config_file",
     "open_run",
     "train_adain",
+    "train_cyclegan",
     "train_fast_style",
     "train_pix2pix",
     "unet_downs_for",
