@@ -151,7 +151,10 @@ def export_tflite(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    details.update(op_report(blob))
+    ops = op_report(blob)
+    details["op_counts"] = ops["op_counts"]
+    if quantize == "int8":  # in the other modes every op computes in float by design
+        details["float_ops"] = ops["float_ops"]
     details["activations"] = {"int8": "int8", "dynamic": "float32 (int8 weights)"}.get(
         quantize, quantize
     )
