@@ -214,7 +214,8 @@ def kernel_inception_distance(
         features_x: (N, D) array.
         features_y: (M, D) array.
         n_subsets: int. Random subsets averaged.
-        subset_size: int. Images per subset (at most min(N, M)).
+        subset_size: int. Images per subset (at most min(N, M); when both sets are that small,
+            every subset is the whole of both and the standard deviation is 0).
         seed: int. Seed of the subset draws.
 
     Returns:
