@@ -31,7 +31,13 @@ def register(commands, models) -> None:
     p.add_argument("--seed", type=int)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     g = p.add_argument_group("gatys")
-    g.add_argument("--steps", type=int, help="iterations per scale (default 300)")
+    g.add_argument(
+        "--steps",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="iterations per scale: one number, or one per scale (default 300)",
+    )
     g.add_argument("--optimizer", choices=("lbfgs", "adam"), help="default lbfgs")
     g.add_argument("--lr", type=float, help="Adam step size on [-1, 1] pixels (0.02)")
     g.add_argument("--content-weight", type=float, help="default 1")
@@ -90,7 +96,7 @@ def run(args) -> int:
         raise ValueError("--model is for --method adain; gatys needs no trained model.")
     start = time.perf_counter()
     options = {
-        "steps": args.steps,
+        "steps": args.steps[0] if args.steps and len(args.steps) == 1 else args.steps,
         "optimizer": args.optimizer,
         "learning_rate": args.lr,
         "content_weight": args.content_weight,
