@@ -40,6 +40,7 @@ def test_prints_fid_kid_psnr_ssim_with_ground_truth(tmp_path, files, capsys):
     assert report["counts"] == {"inputs": 6, "targets": 6}
     assert report["settings"]["ground_truth"] is True
     assert set(report["model"]) == {"fid", "kid", "kid_std", "psnr", "ssim"}
+    assert set(report["mean_target"]) == {"psnr", "ssim"}  # the mean trainB image as a baseline
     # The reverse direction, and PSNR/SSIM alone.
     assert main([*args[:-2], "--direction", "BtoA", "--limit", "4"]) == 0
     assert "(4 inputs, 4 target images)" in capsys.readouterr().out

@@ -161,6 +161,14 @@ def test_evaluate_translation_reports_model_and_input(feature_model, facades):
     for key in ("fid", "kid", "psnr", "ssim"):
         assert report["model"][key] == pytest.approx(report["input"][key], rel=1e-6)
     assert "untranslated input" in format_translation_report(report)
+    # The mean-image baseline: PSNR of the mean of `mean_of` against each target.
+    report = evaluate_translation(
+        identity, batches, targets, distances=False, ground_truth=True, mean_of=[x, y]
+    )
+    mean = np.concatenate([x, y]).mean(0)
+    mse = np.mean(((mean + 1) / 2 - (y + 1) / 2) ** 2, axis=(1, 2, 3))
+    assert report["mean_target"]["psnr"] == pytest.approx(np.mean(-10 * np.log10(mse)), rel=1e-4)
+    assert "mean target" in format_translation_report(report)
     only_pixels = evaluate_translation(
         identity, batches, targets, distances=False, ground_truth=True
     )

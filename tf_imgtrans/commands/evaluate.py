@@ -38,7 +38,12 @@ def register(commands, models) -> None:
 
 
 def run(args) -> int:
-    from tf_imgtrans.data import has_ground_truth, load_domain_dataset, resolve_unpaired_spec
+    from tf_imgtrans.data import (
+        has_ground_truth,
+        load_domain_dataset,
+        resolve_unpaired_spec,
+        unpaired_splits,
+    )
     from tf_imgtrans.metrics import (
         evaluate_translation,
         format_translation_report,
@@ -63,10 +68,10 @@ def run(args) -> int:
         else:
             feature_model = inception_feature_model()
 
-    def domain(name):
+    def domain(name, split=args.split):
         return load_domain_dataset(
             root,
-            args.split,
+            split,
             name,
             image_size=args.image_size,
             batch_size=args.batch_size,
@@ -82,6 +87,10 @@ def run(args) -> int:
         distances=not args.no_fid,
         kid_subsets=args.kid_subsets,
         kid_subset_size=args.kid_subset_size,
+        # A baseline that ignores the input: the mean training image of the target domain.
+        mean_of=domain(target, "train")
+        if ground_truth and "train" in unpaired_splits(root)
+        else None,
     )
     report["settings"] = {
         "model": args.model,

@@ -273,13 +273,16 @@ def evaluate_translation(
     distances: bool = True,
     kid_subsets: int = 100,
     kid_subset_size: int = 1000,
+    mean_of=None,
 ) -> dict[str, dict[str, float]]:
     """Scores a generator's translations of `inputs` against the images of the target domain,
     next to the untranslated inputs as a baseline.
 
     FID and KID measure how far the translated set is, as a distribution, from `targets`. With
     `ground_truth`, `targets` holds the true translation of each input (same order, same batch
-    sizes), and PSNR and SSIM per image are averaged too.
+    sizes), and PSNR and SSIM per image are averaged too; with `mean_of` as well, so are those of
+    a second baseline that ignores the input: the mean image of `mean_of` (e.g. the target
+    domain's training images), which a translation must beat to use its input at all.
 
     Args:
         generator: keras.Model. Maps source-domain images to the target domain.
@@ -290,10 +293,12 @@ def evaluate_translation(
         distances: bool. Compute FID/KID (False: only PSNR/SSIM, needs `ground_truth`).
         kid_subsets: int. KID subsets.
         kid_subset_size: int. Images per KID subset (at most the set sizes).
+        mean_of: iterable of batches or None. Images whose mean is the "mean_target" baseline
+            (PSNR/SSIM only; needs `ground_truth`).
 
     Returns:
         {"model": {...}, "input": {...}} with "fid", "kid", "kid_std" (and "psnr", "ssim"),
-        plus "counts": {"inputs": N, "targets": M}.
+        ["mean_target": {"psnr", "ssim"}], plus "counts": {"inputs": N, "targets": M}.
     """
     from tf_imgtrans.metrics.image import psnr, ssim
 
@@ -304,7 +309,14 @@ def evaluate_translation(
     features = _feature_function(feature_model) if distances else None
     translate = tf.function(lambda x: generator(x, training=False), reduce_retracing=True)
     feats = {"model": [], "input": [], "target": []}
-    pixel = {"model": {"psnr": [], "ssim": []}, "input": {"psnr": [], "ssim": []}}
+    pixel = {key: {"psnr": [], "ssim": []} for key in ("model", "input", "mean_target")}
+    mean_image = None
+    if mean_of is not None and ground_truth:
+        total, count = 0.0, 0
+        for batch in mean_of:
+            total = total + tf.reduce_sum(tf.cast(batch, tf.float32), axis=0)
+            count += int(batch.shape[0])
+        mean_image = total / count
     n_inputs = n_targets = 0
 
     def add_features(key, batch):
@@ -325,7 +337,10 @@ def evaluate_translation(
             y = tf.convert_to_tensor(y, tf.float32)
             n_targets += int(y.shape[0])
             add_features("target", y)
-            for key, images in (("model", out), ("input", x)):
+            scored = [("model", out), ("input", x)]
+            if mean_image is not None:
+                scored.append(("mean_target", tf.broadcast_to(mean_image, tf.shape(y))))
+            for key, images in scored:
                 pixel[key]["psnr"].append(np.asarray(psnr(images, y), np.float64))
                 pixel[key]["ssim"].append(np.asarray(ssim(images, y), np.float64))
     if not ground_truth:
@@ -343,6 +358,11 @@ def evaluate_translation(
         if ground_truth:
             for name, values in pixel[key].items():
                 report[key][name] = float(np.mean(np.concatenate(values)))
+    if mean_image is not None:
+        report["mean_target"] = {
+            name: float(np.mean(np.concatenate(values)))
+            for name, values in pixel["mean_target"].items()
+        }
     report["counts"] = {"inputs": n_inputs, "targets": n_targets}
     return report
 
@@ -351,8 +371,16 @@ def format_translation_report(report: dict[str, dict[str, float]]) -> str:
     """The report of `evaluate_translation` as a small text table."""
     names = [k for k in ("fid", "kid", "kid_std", "psnr", "ssim") if k in report["model"]]
     lines = [f"{'':20s}" + "".join(f"{n.upper():>10s}" for n in names)]
-    for key, title in (("model", "translated"), ("input", "untranslated input")):
-        lines.append(f"{title:20s}" + "".join(f"{report[key][n]:10.4f}" for n in names))
+    rows = (
+        ("model", "translated"),
+        ("input", "untranslated input"),
+        ("mean_target", "mean target"),
+    )
+    for key, title in rows:
+        if key in report:
+            values = (report[key].get(n) for n in names)
+            cells = "".join(f"{v:10.4f}" if v is not None else f"{'-':>10s}" for v in values)
+            lines.append(f"{title:20s}" + cells)
     counts = report.get("counts", {})
     if counts:
         lines.append(f"({counts['inputs']} inputs, {counts['targets']} target images)")
