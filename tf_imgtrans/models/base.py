@@ -49,6 +49,33 @@ class TranslationTrainer(keras.Model):
             if not opt.built:
                 opt.build(self.trainable_variables_of(name))
 
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        # Keras (TF backend, under a tf.distribute strategy) averages a first batch across
+        # replicas here to trace the model symbolically; under MultiWorkerMirroredStrategy that
+        # reduction fails on the cluster's PerReplica values. The trainers' networks are built
+        # when they are made, so all that is left is to create the optimizers' slot variables
+        # under the strategy's scope, outside the traced step.
+        if getattr(self, "_distribute_strategy", None) is None:
+            return
+        with self.distribute_strategy.scope():
+            self.build_optimizers()
+        self.built = True
+
+    def report(self, trackers: dict) -> dict:
+        """The logs a `train_step`/`test_step` returns: each tracker's result. Across several
+        workers (MultiWorkerMirroredStrategy) Keras 3 reduces logs along axis 0, which fails for
+        scalars (tensorflow/tensorflow#72388), so there each value gets a length-1 axis that the
+        reduction then removes."""
+        logs = {name: t.result() for name, t in trackers.items()}
+        strategy = tf.distribute.get_strategy()
+        multi_worker = (
+            isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+            and getattr(strategy.extended, "_in_multi_worker_mode", lambda: False)()
+        )
+        if multi_worker:
+            logs = {name: tf.reshape(v, [1]) for name, v in logs.items()}
+        return logs
+
     def trainable_variables_of(self, optimizer_name: str) -> list:
         """The variables that optimizer `optimizer_name` updates."""
         raise NotImplementedError

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_imgtrans.distribute import replica_scale
 from tf_imgtrans.losses import (
     check_gan_mode,
     discriminator_adversarial_loss,
@@ -99,6 +100,7 @@ class Pix2Pix(TranslationTrainer):
 
     def train_step(self, data):
         x, y = data[0], data[1]
+        scale = replica_scale()  # the optimizer sums the replicas' gradients
         with tf.GradientTape() as g_tape:
             fake = self.generator(x, training=True)
             # --- D: real pairs vs generated pairs (no gradient into G) ---
@@ -108,14 +110,16 @@ class Pix2Pix(TranslationTrainer):
                 d_loss, d_real, d_fake = discriminator_adversarial_loss(
                     real_logits, fake_logits, self.gan_mode
                 )
+                d_scaled = d_loss * scale
             d_vars = self.discriminator.trainable_variables
-            self.d_optimizer.apply(d_tape.gradient(d_loss, d_vars), d_vars)
+            self.d_optimizer.apply(d_tape.gradient(d_scaled, d_vars), d_vars)
             # --- G: fool the updated D, and stay close to the target ---
             g_gan = generator_adversarial_loss(self._discriminate(x, fake), self.gan_mode)
             g_l1 = l1_loss(y, fake)
             g_loss = g_gan + self.lambda_l1 * g_l1
+            g_scaled = g_loss * scale
         g_vars = self.generator.trainable_variables
-        self.g_optimizer.apply(g_tape.gradient(g_loss, g_vars), g_vars)
+        self.g_optimizer.apply(g_tape.gradient(g_scaled, g_vars), g_vars)
 
         values = {
             "g_loss": g_loss,
@@ -127,7 +131,7 @@ class Pix2Pix(TranslationTrainer):
         }
         for name, value in values.items():
             self.trackers[name].update_state(value)
-        return {name: t.result() for name, t in self.trackers.items()}
+        return self.report(self.trackers)
 
     def test_step(self, data):
         x, y = data[0], data[1]
@@ -135,7 +139,7 @@ class Pix2Pix(TranslationTrainer):
         self.val_trackers["l1"].update_state(l1_loss(y, fake))
         self.val_trackers["psnr"].update_state(psnr(fake, y))
         self.val_trackers["ssim"].update_state(ssim(fake, y))
-        return {name: t.result() for name, t in self.val_trackers.items()}
+        return self.report(self.val_trackers)
 
     def visuals(self, batch):
         x, y = batch[0], batch[1]

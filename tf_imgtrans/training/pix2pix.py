@@ -6,8 +6,10 @@ import os
 from dataclasses import dataclass, field, fields
 
 import keras
+import tensorflow as tf
 
 from tf_imgtrans.data import available_splits, load_paired_dataset, resolve_paired_spec
+from tf_imgtrans.distribute import get_strategy
 from tf_imgtrans.models import Pix2Pix
 from tf_imgtrans.networks import get_discriminator, get_generator
 from tf_imgtrans.training.run import RunResult, first_batch, fit_run, open_run
@@ -25,6 +27,8 @@ class Pix2PixConfig:
     image_size: int = 256
     batch_size: int = 1
     direction: str = "AtoB"
+    augment: bool = True  # the paper's random jitter (resize 286, crop 256) and mirroring
+    shuffle: bool = True  # reshuffle the training pairs every epoch
     generator: str = "auto"  # "auto": a U-Net with log2(image_size) downs (unet_256 at 256)
     ngf: int = 64
     ndf: int = 64
@@ -34,6 +38,7 @@ class Pix2PixConfig:
     dropout: float = 0.5
     gan_mode: str = "vanilla"
     lambda_l1: float = 100.0
+    optimizer: str = "adam"  # "adam" (paper) or "sgd" (plain gradient steps, e.g. for checks)
     lr: float = 2e-4
     beta_1: float = 0.5
     limit: int | None = None
@@ -66,6 +71,20 @@ def unet_downs_for(image_size: int) -> int:
     return downs
 
 
+OPTIMIZERS = ("adam", "sgd")
+
+
+def make_optimizer(config) -> keras.optimizers.Optimizer:
+    """Adam(lr, β1) as in the papers, or plain SGD(lr)."""
+    if config.optimizer not in OPTIMIZERS:
+        raise ValueError(
+            f"`optimizer` must be one of {OPTIMIZERS}. Received: optimizer={config.optimizer!r}"
+        )
+    if config.optimizer == "sgd":
+        return keras.optimizers.SGD(config.lr)
+    return keras.optimizers.Adam(config.lr, beta_1=config.beta_1)
+
+
 def build_pix2pix(config: Pix2PixConfig) -> Pix2Pix:
     """The compiled Pix2Pix trainer that `config` describes."""
     kwargs = {
@@ -83,8 +102,8 @@ def build_pix2pix(config: Pix2PixConfig) -> Pix2Pix:
     )
     model = Pix2Pix(generator, discriminator, name="pix2pix")
     model.compile(
-        g_optimizer=keras.optimizers.Adam(config.lr, beta_1=config.beta_1),
-        d_optimizer=keras.optimizers.Adam(config.lr, beta_1=config.beta_1),
+        g_optimizer=make_optimizer(config),
+        d_optimizer=make_optimizer(config),
         gan_mode=config.gan_mode,
         lambda_l1=config.lambda_l1,
     )
@@ -98,6 +117,7 @@ def train_pix2pix(
     verbose: int | str = "auto",
     steps_per_epoch: int | None = None,
     callbacks: list | None = None,
+    strategy: str | tf.distribute.Strategy = "default",
 ) -> RunResult:
     """Trains Pix2Pix on `config.data` and writes the run to `out`.
 
@@ -114,10 +134,15 @@ def train_pix2pix(
         verbose: Keras verbosity for `fit` (progress bars by default).
         steps_per_epoch: int, optional. Limit each epoch (smoke tests).
         callbacks: list, optional. More Keras callbacks.
+        strategy: a `tf.distribute.Strategy` or a name for `tf_imgtrans.distribute.get_strategy`
+            ("default", "mirrored", "multiworker", "tpu"); `config.batch_size` is the global
+            batch, split across replicas.
 
     Raises:
         FileExistsError: `out` holds checkpoints of another run and `resume` is False.
     """
+    if isinstance(strategy, str):  # first: a multi-worker strategy must precede any TF op
+        strategy = get_strategy(strategy)
     config, latest = open_run(config, out, resume)
     if config.seed is not None:
         keras.utils.set_random_seed(config.seed)
@@ -125,8 +150,9 @@ def train_pix2pix(
     splits = available_splits(root)
     common = {"direction": config.direction, "image_size": config.image_size}
     train = load_paired_dataset(
-        root, "train", batch_size=config.batch_size, seed=config.seed, limit=config.limit, **common
-    )
+        root, "train", batch_size=config.batch_size, seed=config.seed, limit=config.limit,
+        augment=config.augment, shuffle=config.shuffle, **common,
+    )  # fmt: skip
     val_split = "val" if "val" in splits else ("test" if "test" in splits else "train")
     val = load_paired_dataset(
         root,
@@ -150,7 +176,8 @@ def train_pix2pix(
             **common,
         )
     )
-    model = build_pix2pix(config)
+    with strategy.scope():
+        model = build_pix2pix(config)
     return fit_run(
         model,
         config,

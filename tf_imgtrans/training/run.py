@@ -25,6 +25,7 @@ from tf_imgtrans.callbacks import (
     remove_stale_temporaries,
     restore_checkpoint,
 )
+from tf_imgtrans.distribute import is_chief
 
 
 @dataclass
@@ -124,8 +125,10 @@ def fit_run(
     if latest:
         initial_epoch = int(restore_checkpoint(model, latest)["epoch"])
         print(f"Resuming {out} from {os.path.basename(latest)} (epoch {initial_epoch}).")
-    os.makedirs(out, exist_ok=True)
-    remove_stale_temporaries(out)
+    chief = is_chief()  # the other workers of a cluster train but write nothing
+    if chief:
+        os.makedirs(out, exist_ok=True)
+        remove_stale_temporaries(out)
     paths = {
         **network_files,
         "samples": os.path.join(out, "samples"),
@@ -134,7 +137,8 @@ def fit_run(
         "losses": os.path.join(out, "losses.png"),
         "config": os.path.join(out, "config.json"),
     }
-    atomic_write_text(paths["config"], json.dumps(dataclasses.asdict(config), indent=2))
+    if chief:
+        atomic_write_text(paths["config"], json.dumps(dataclasses.asdict(config), indent=2))
     decay = config.epochs // 2 if config.decay_epochs is None else config.decay_epochs
     # The checkpoint comes after the epoch's other outputs: a checkpoint of epoch E means that
     # everything of epochs <= E is on disk, whenever the run is killed.
@@ -147,7 +151,9 @@ def fit_run(
         TrainingCheckpoint(ckpt_dir, every=config.checkpoint_every, keep=config.keep_checkpoints),
         LossPlot(paths["history"], paths["losses"]),
     ]
-    if config.tensorboard:
+    if not chief:
+        cbs = cbs[:2]  # NaN stop and LR schedule: they change training, not files
+    if config.tensorboard and chief:
         cbs.append(keras.callbacks.TensorBoard(os.path.join(out, "logs"), write_graph=False))
     cbs += callbacks or []
     history = {}
@@ -165,6 +171,6 @@ def fit_run(
             shuffle=False,  # the datasets shuffle themselves
         ).history
     for name, path in network_files.items():
-        if not os.path.isfile(path):
+        if chief and not os.path.isfile(path):
             atomic_save_model(model.networks[name], path)
     return RunResult(out, model, history, initial_epoch, paths)
