@@ -81,7 +81,7 @@ def main() -> None:
     p.add_argument("--size", type=int, default=4096)
     p.add_argument("--model", default="resnet_9blocks")
     p.add_argument("--ngf", type=int, default=64)
-    p.add_argument("--max-pixels", type=int, default=1024 * 1024)
+    p.add_argument("--max-pixels", type=int, default=512 * 512)
     p.add_argument(
         "--untiled-sizes",
         type=int,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 import keras
 from tqdm import tqdm
 
-from tf_imgtrans.data import list_images, load_image, save_image
+from tf_imgtrans.data import ImageDecodeError, list_images, load_image, save_image
 from tf_imgtrans.inference import DEFAULT_MAX_PIXELS, translate, translate_samples
 
 
@@ -64,6 +65,7 @@ def translate_paths(
     overlap: int | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     samples: int = 1,
+    strict: bool = False,
 ) -> tuple[list[str], int, dict[str, float]]:
     """Translates every image in `inputs` into `out` as PNG, keeping file stems and sub-folders,
     with a progress bar. Outputs that already exist are skipped unless `overwrite`.
@@ -77,6 +79,8 @@ def translate_paths(
         out: output folder.
         size, tile, overlap, max_pixels: as `tf_imgtrans.translate`.
         samples: int. Outputs per input.
+        strict: bool. Stop at the first unreadable image; by default such files are skipped,
+            counted and named in one warning (and an error is raised when none could be read).
 
     Returns:
         (written paths, number of inputs skipped, {input path: spread} when samples > 1).
@@ -85,7 +89,7 @@ def translate_paths(
         raise ValueError(f"`samples` must be >= 1. Received: samples={samples}")
     generator = load_generator(model) if isinstance(model, str) else model
     jobs = collect_inputs(inputs)
-    written, skipped, spreads = [], 0, {}
+    written, skipped, spreads, bad = [], 0, {}, []
     options = {"size": size, "tile": tile, "overlap": overlap, "max_pixels": max_pixels}
     for path, rel in tqdm(jobs, desc="translate", unit="img", disable=len(jobs) < 2):
         stem = os.path.join(out, os.path.splitext(rel)[0])
@@ -95,7 +99,13 @@ def translate_paths(
         if all(os.path.exists(t) for t in targets) and not overwrite:
             skipped += 1
             continue
-        image = load_image(path)
+        try:
+            image = load_image(path)
+        except ImageDecodeError as e:
+            if strict:
+                raise
+            bad.append(str(e))
+            continue
         if samples == 1:
             results = [translate(generator, image, **options)]
         else:
@@ -103,4 +113,11 @@ def translate_paths(
         for target, result in zip(targets, results):
             save_image(target, result)
             written.append(target)
+    if bad and not written and not skipped:
+        raise ValueError(f"No input image could be read. {bad[0]}")
+    if bad:
+        warnings.warn(
+            f"Skipped {len(bad)} unreadable image(s) of {len(jobs)}: {'; '.join(bad[:3])}",
+            stacklevel=2,
+        )
     return written, skipped, spreads

@@ -33,6 +33,17 @@ def register(commands, models) -> None:
     for field, (flag, kind, help_text) in OPTIONS.items():
         p.add_argument(flag, dest=field, type=kind, help=help_text)
     p.add_argument("--no-tensorboard", action="store_true")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at the first unreadable image (default: skip and count them, with a warning)",
+    )
+    p.add_argument(
+        "--strategy",
+        default="default",
+        choices=["default", "mirrored", "multiworker", "tpu"],
+        help="tf.distribute strategy; --batch-size is the global batch (see README)",
+    )
     p.add_argument("--steps-per-epoch", type=int, help=argparse.SUPPRESS)
     p.add_argument("--resume", action="store_true", help="continue the run in --out")
     p.set_defaults(func=run)
@@ -44,11 +55,14 @@ def run(args) -> int:
     values = {f: getattr(args, f) for f in OPTIONS if getattr(args, f) is not None}
     if args.no_tensorboard:
         values["tensorboard"] = False
+    if args.strict:
+        values["strict"] = True
     result = train_pix2pix(
         Pix2PixConfig.from_dict(values),
         args.out,
         resume=args.resume,
         steps_per_epoch=args.steps_per_epoch,
+        strategy=args.strategy,
     )
     print(f"Generator: {result.paths['generator']}")
     print(f"Samples:   {result.paths['samples']}/   Loss curves: {result.paths['losses']}")

@@ -14,12 +14,15 @@ def register(commands, models) -> None:
     p.add_argument("--tile", type=int, help="tile side (default: tiles only over --max-pixels)")
     p.add_argument("--overlap", type=int, help="pixels shared by neighbouring tiles (default 1/4)")
     p.add_argument(
-        "--max-pixels", type=int, default=1024 * 1024, help="pixels per forward pass (1048576)"
+        "--max-pixels", type=int, default=512 * 512, help="pixels per forward pass (262144)"
     )
     p.add_argument(
         "--samples", type=int, default=1, help="outputs per input with dropout active (Pix2Pix)"
     )
     p.add_argument("--overwrite", action="store_true", help="redo images already translated")
+    p.add_argument(
+        "--strict", action="store_true", help="stop at an unreadable image (default: skip it)"
+    )
     p.set_defaults(func=run)
 
 
@@ -36,6 +39,7 @@ def run(args) -> int:
         overlap=args.overlap,
         max_pixels=args.max_pixels,
         samples=args.samples,
+        strict=args.strict,
     )
     done = f" ({skipped} already done, skipped)" if skipped else ""
     print(f"Wrote {len(written)} image(s) into {args.out}{done}")

@@ -24,9 +24,10 @@ from tf_imgtrans.inference.variants import (
     stats_model,
 )
 
-DEFAULT_MAX_PIXELS = 1024 * 1024
-"""Pixels one forward pass may take before `translate` switches to tiles (about 1 GB of
-activations for the ResNet-9 generator in float32)."""
+DEFAULT_MAX_PIXELS = 512 * 512
+"""Pixels one forward pass may take before `translate` switches to tiles. Measured on CPU
+(BENCHMARKS.md): the ResNet-9 generator peaks at about 8.7 GB of memory for one 1024×1024 pass, so
+tiles of 512×512 keep a 4096×4096 translation to a few GB."""
 
 
 def size_multiple(generator: keras.Model) -> int:

@@ -29,6 +29,7 @@ class Pix2PixConfig:
     direction: str = "AtoB"
     augment: bool = True  # the paper's random jitter (resize 286, crop 256) and mirroring
     shuffle: bool = True  # reshuffle the training pairs every epoch
+    strict: bool = False  # False: unreadable files are skipped and counted; True: they stop the run
     generator: str = "auto"  # "auto": a U-Net with log2(image_size) downs (unet_256 at 256)
     ngf: int = 64
     ndf: int = 64
@@ -148,7 +149,9 @@ def train_pix2pix(
         keras.utils.set_random_seed(config.seed)
     root = resolve_paired_spec(config.data, image_size=config.image_size)
     splits = available_splits(root)
-    common = {"direction": config.direction, "image_size": config.image_size}
+    common = {
+        "direction": config.direction, "image_size": config.image_size, "strict": config.strict
+    }  # fmt: skip
     train = load_paired_dataset(
         root, "train", batch_size=config.batch_size, seed=config.seed, limit=config.limit,
         augment=config.augment, shuffle=config.shuffle, **common,
