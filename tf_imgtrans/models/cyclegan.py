@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_imgtrans.distribute import replica_scale
 from tf_imgtrans.losses import (
     check_gan_mode,
     discriminator_adversarial_loss,
@@ -240,11 +241,13 @@ class CycleGAN(TranslationTrainer):
 
     def train_step(self, data):
         real_a, real_b, _ = split_batch(data)
+        scale = replica_scale()  # the optimizer sums the replicas' gradients
         # --- Generators, together, against the current discriminators ---
         g_vars = self.trainable_variables_of("generators")
         with tf.GradientTape() as g_tape:
             g = self.generator_losses(real_a, real_b, training=True)
-        self.g_optimizer.apply(g_tape.gradient(g["g_loss"], g_vars), g_vars)
+            g_scaled = g["g_loss"] * scale
+        self.g_optimizer.apply(g_tape.gradient(g_scaled, g_vars), g_vars)
 
         # --- Discriminators: real images vs fakes from the history pools (halved losses) ---
         pooled_b = self.pool_b(tf.stop_gradient(g["fake_b"]))
@@ -261,14 +264,14 @@ class CycleGAN(TranslationTrainer):
                 self.discriminator_b(pooled_b, training=True),
                 self.gan_mode,
             )
-            d_loss = d_a + d_b
-        self.d_optimizer.apply(d_tape.gradient(d_loss, d_vars), d_vars)
+            d_scaled = (d_a + d_b) * scale
+        self.d_optimizer.apply(d_tape.gradient(d_scaled, d_vars), d_vars)
 
         values = {name: g[name] for name in TRAIN_LOSSES if name in g}
         values.update(d_A=d_a, d_B=d_b)
         for name, value in values.items():
             self.trackers[name].update_state(value)
-        return {name: t.result() for name, t in self.trackers.items()}
+        return self.report(self.trackers)
 
     def test_step(self, data):
         real_a, real_b, targets = split_batch(data)
@@ -283,7 +286,7 @@ class CycleGAN(TranslationTrainer):
             self.val_trackers["psnr_BtoA"].update_state(psnr(g["fake_a"], target_of_b))
             self.val_trackers["ssim_BtoA"].update_state(ssim(g["fake_a"], target_of_b))
             names = VAL_METRICS + VAL_GROUND_TRUTH
-        return {name: self.val_trackers[name].result() for name in names}
+        return self.report({name: self.val_trackers[name] for name in names})
 
     def visuals(self, batch):
         real_a, real_b, _ = split_batch(batch)
