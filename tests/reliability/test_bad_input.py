@@ -169,3 +169,18 @@ def test_empty_folders(tmp_path, generator_file, capsys):
         main(["train", "pix2pix", "--data", str(tmp_path / "d"), "--out", str(tmp_path / "r")]) == 2
     )
     assert str(tmp_path / "d") in capsys.readouterr().err
+
+
+def test_models_with_code_are_refused_by_safe_mode(tmp_path, capsys):
+    import keras
+
+    inputs = keras.Input((None, None, 3))
+    evil = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))
+    path = str(tmp_path / "lambda.keras")
+    evil.save(path)
+    img = tmp_path / "x.png"
+    Image.fromarray(_rgb()).save(img)
+    assert main(["translate", "--model", path, str(img), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "Could not load the model" in err and "safe_mode" in err
+    assert not (tmp_path / "o").exists()
