@@ -49,7 +49,7 @@ parser.add_argument("--style", help="style image (default: ../shared/images/star
 parser.add_argument("--image-size", type=int, default=128)
 parser.add_argument("--epochs", type=int, default=4)
 parser.add_argument("--batch-size", type=int, default=4)
-parser.add_argument("--style-weight", type=float, default=3e-3)
+parser.add_argument("--style-weight", type=float, default=5.0)
 parser.add_argument("--vgg-weights", help="VGG16 weights file (.npz / .h5 / .weights.h5)")
 parser.add_argument("--out", default="runs/example_fast_style")
 parser.add_argument("--smoke", action="store_true", help="a few steps at 64 px")
@@ -143,7 +143,7 @@ model.compile(
     g_optimizer=keras.optimizers.Adam(1e-3),
     content_weight=1.0,
     style_weight=args.style_weight,
-    tv_weight=100.0,
+    tv_weight=1e4,
 )
 model.fit(
     train_ds,

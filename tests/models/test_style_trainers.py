@@ -23,7 +23,9 @@ def changed(before, model):
 def fast_style():
     vgg = vgg_features(JOHNSON_CONTENT_LAYERS + JOHNSON_STYLE_LAYERS, weights=None)
     style = rng.uniform(-1, 1, (40, 32, 3)).astype("float32")
-    model = FastStyleTransfer(style_transfer_net(filters=4, n_blocks=1), vgg, style)
+    # Equal layer weights: with random VGG weights, 1 / C² would leave the style term tiny.
+    net = style_transfer_net(filters=4, n_blocks=1)
+    model = FastStyleTransfer(net, vgg, style, style_layer_weights=[1.0] * 4)
     model.compile(content_weight=1.0, style_weight=10.0, tv_weight=1.0)
     return model
 
@@ -57,6 +59,12 @@ def test_fast_style_loss_falls_when_overfitting_one_batch(fast_style):
     x = rng.uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
     losses = model.fit(x, batch_size=2, epochs=12, verbose=0).history["loss"]
     assert losses[-1] < 0.7 * losses[0]
+
+
+def test_fast_style_default_layer_weights_follow_the_reference_code(fast_style):
+    # Gram / (C·H·W) compared by MSE, as fast-neural-style: 1 / C² on our Gram / (H·W).
+    model = FastStyleTransfer(fast_style.generator, fast_style.loss_network, np.zeros((8, 8, 3)))
+    assert model.style_layer_weights == [1 / 64**2, 1 / 128**2, 1 / 256**2, 1 / 512**2]
 
 
 def test_fast_style_checks_its_loss_network():

@@ -29,8 +29,13 @@ def _images(data):
 
 class FastStyleTransfer(TranslationTrainer):
     """Trains an image transformation network G to paint content images in one style:
-    L = content_weight · mean(φ(G(x)) − φ(x))² + style_weight · Σ_l mean(Gram(φ_l(G(x))) − A_l)²
+    L = content_weight · mean(φ(G(x)) − φ(x))² + style_weight · Σ_l w_l mean(Gram(φ_l(G(x))) − A_l)²
     + tv_weight · TV(G(x)), with φ a frozen VGG (`vgg_features`) and A_l the style's Gram matrices.
+
+    The default layer weights w_l = 1 / C_l² (C_l: the layer's channels) and style_weight = 5
+    reproduce the reference implementation (fast-neural-style), whose Gram matrices are divided by
+    C·H·W and compared by their mean squared difference; the paper's own formula, ‖G − A‖²_F, is
+    w_l = 1, which lets relu3_3 outweigh the other layers a hundredfold.
 
     `fit` takes batches of content images in [-1, 1] (a tensor or a 1-tuple per batch). Only G is
     trained; the loss network never changes. The trained `generator` is a plain Keras model that
@@ -45,7 +50,7 @@ class FastStyleTransfer(TranslationTrainer):
             seen (Johnson et al. resize it to the training size).
         content_layers: list of str. Default relu2_2.
         style_layers: list of str. Default relu1_2, relu2_2, relu3_3, relu4_3.
-        style_layer_weights: list of float, optional. Default 1 per layer (paper).
+        style_layer_weights: list of float, optional. Default 1 / channels² per layer.
 
     Example:
     >>> from tf_imgtrans.networks import get_generator, vgg_features
@@ -87,11 +92,6 @@ class FastStyleTransfer(TranslationTrainer):
                 f"The loss network does not return the layers {missing}; build it with "
                 f"vgg_features({sorted(set(self.content_layers + self.style_layers))}, …)."
             )
-        self.style_layer_weights = (
-            [1.0] * len(self.style_layers)
-            if style_layer_weights is None
-            else [float(w) for w in style_layer_weights]
-        )
         # === Style targets ===
         style_image = np.asarray(style_image, np.float32)
         if style_image.ndim != 3 or style_image.shape[-1] != 3:
@@ -100,6 +100,9 @@ class FastStyleTransfer(TranslationTrainer):
             )
         self.style_image = style_image
         feats = loss_network(style_image[None], training=False)
+        if style_layer_weights is None:
+            style_layer_weights = [1.0 / feats[n].shape[-1] ** 2 for n in self.style_layers]
+        self.style_layer_weights = [float(w) for w in style_layer_weights]
         self.style_grams = [
             tf.constant(keras.ops.convert_to_numpy(gram_matrix(feats[n])))
             for n in self.style_layers
@@ -112,8 +115,8 @@ class FastStyleTransfer(TranslationTrainer):
         self,
         g_optimizer: keras.optimizers.Optimizer | None = None,
         content_weight: float = 1.0,
-        style_weight: float = 1e-3,
-        tv_weight: float = 100.0,
+        style_weight: float = 5.0,
+        tv_weight: float = 1e4,
         jit_compile: bool | str = "auto",
         **kwargs,
     ):

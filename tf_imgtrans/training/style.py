@@ -47,8 +47,8 @@ class FastStyleConfig(_FromDict):
     norm: str = "instance"
     upsampling: str = "resize"
     content_weight: float = 1.0
-    style_weight: float = 1e-3
-    tv_weight: float = 100.0
+    style_weight: float = 5.0  # with 1 / channels² per style layer (see FastStyleTransfer)
+    tv_weight: float = 1e4
     lr: float = 1e-3
     arch: str = "vgg16"
     vgg_weights: str = "imagenet"
