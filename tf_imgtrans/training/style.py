@@ -257,7 +257,8 @@ def train_adain(
         ds = load_image_dataset(files[:n], image_size=config.image_size, batch_size=n)
         return first_batch(_as_tuples(ds))[0]
 
-    sample_batch = (fixed(content), fixed(style[::-1]))
+    # Styles spread over the folder (names often group by source).
+    sample_batch = (fixed(content), fixed(style[:: max(1, len(style) // n)]))
     model = build_adain(config)
     stylizer = os.path.join(out, "stylizer.keras")
     result = fit_run(
