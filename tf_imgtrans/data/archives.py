@@ -115,6 +115,52 @@ def _has_splits(folder: str) -> bool:
     )
 
 
+def _fetch_dataset(
+    url, root, cache_dir, label, env, extract, archive_errors, kind, has_splits, holding, missing
+) -> str:
+    """Downloads the archive at `url` into a temporary folder of `cache_dir`, extracts it safely
+    and renames the dataset folder it holds to `root`: a killed download leaves no partial
+    dataset behind. Shared by the pix2pix (.tar.gz) and CycleGAN (.zip) archives."""
+    file_name = url.rsplit("/", 1)[-1]
+    name = file_name[: -len(kind)]
+    os.makedirs(cache_dir, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=f".{name}-", suffix=".tmp", dir=cache_dir)
+    try:
+        archive = os.path.join(tmp, file_name)
+        try:
+            _download(url, archive, desc=file_name)
+        except (urllib.error.URLError, OSError, ValueError) as err:
+            raise DownloadError(
+                f"Could not download the {label} from {url}: {err}. Check the "
+                f"network, or point {env} (or base_url=) at a mirror, or fetch "
+                f"{file_name} yourself, extract it and pass the extracted folder (the one "
+                f"holding {holding}) as the dataset path instead.",
+                url,
+            ) from err
+        extracted = os.path.join(tmp, "extracted")
+        try:
+            extract(archive, extracted)
+        except archive_errors as err:
+            raise ValueError(
+                f"{url} is not a readable {kind} archive: {type(err).__name__}: {err}. "
+                f"Received: url={url}"
+            ) from err
+        found = _dataset_root(extracted)
+        if not has_splits(found):
+            raise ValueError(
+                f"The archive from {url} holds {missing}; top-level "
+                f"entries: {sorted(os.listdir(extracted))[:10]}. Received: url={url}"
+            )
+        try:
+            os.replace(found, root)
+        except OSError:
+            if not has_splits(root):
+                raise  # otherwise another process extracted the same dataset first
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return root
+
+
 def download_pix2pix(name: str, cache_dir: str | None = None, base_url: str | None = None) -> str:
     """Downloads and extracts a published pix2pix dataset once; returns its root folder.
 
@@ -148,43 +194,12 @@ def download_pix2pix(name: str, cache_dir: str | None = None, base_url: str | No
             f"{name!r} again. Received: name={name!r}, cache_dir={cache_dir}"
         )
     base_url = base_url or os.environ.get(URL_ENV) or PIX2PIX_URL
-    url = f"{base_url.rstrip('/')}/{name}.tar.gz"
-    os.makedirs(cache_dir, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=f".{name}-", suffix=".tmp", dir=cache_dir)
-    try:
-        archive = os.path.join(tmp, f"{name}.tar.gz")
-        try:
-            _download(url, archive, desc=f"{name}.tar.gz")
-        except (urllib.error.URLError, OSError, ValueError) as err:
-            raise DownloadError(
-                f"Could not download the pix2pix dataset {name!r} from {url}: {err}. Check the "
-                f"network, or point {URL_ENV} (or base_url=) at a mirror, or fetch "
-                f"{name}.tar.gz yourself, extract it and pass the extracted folder (the one "
-                f"holding train/ and val/) as the dataset path instead.",
-                url,
-            ) from err
-        extracted = os.path.join(tmp, "extracted")
-        try:
-            _extract(archive, extracted)
-        except (tarfile.TarError, EOFError, OSError) as err:
-            raise ValueError(
-                f"{url} is not a readable .tar.gz archive: {type(err).__name__}: {err}. "
-                f"Received: url={url}"
-            ) from err
-        found = _dataset_root(extracted)
-        if not _has_splits(found):
-            raise ValueError(
-                f"The archive from {url} holds no train/, val/ or test/ folder; top-level "
-                f"entries: {sorted(os.listdir(extracted))[:10]}. Received: url={url}"
-            )
-        try:
-            os.replace(found, root)
-        except OSError:
-            if not _has_splits(root):
-                raise  # otherwise another process extracted the same dataset first
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return root
+    return _fetch_dataset(
+        f"{base_url.rstrip('/')}/{name}.tar.gz", root, cache_dir, label=f"pix2pix dataset {name!r}",
+        env=URL_ENV, extract=_extract, archive_errors=(tarfile.TarError, EOFError, OSError),
+        kind=".tar.gz", has_splits=_has_splits, holding="train/ and val/",
+        missing="no train/, val/ or test/ folder",
+    )  # fmt: skip
 
 
 CYCLEGAN_DATASETS: frozenset[str] = frozenset(
@@ -276,40 +291,10 @@ def download_cyclegan(name: str, cache_dir: str | None = None, base_url: str | N
             f"download {name!r} again. Received: name={name!r}, cache_dir={cache_dir}"
         )
     base_url = base_url or os.environ.get(CYCLEGAN_URL_ENV) or CYCLEGAN_URL
-    url = f"{base_url.rstrip('/')}/{name}.zip"
-    os.makedirs(cache_dir, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=f".{name}-", suffix=".tmp", dir=cache_dir)
-    try:
-        archive = os.path.join(tmp, f"{name}.zip")
-        try:
-            _download(url, archive, desc=f"{name}.zip")
-        except (urllib.error.URLError, OSError, ValueError) as err:
-            raise DownloadError(
-                f"Could not download the CycleGAN dataset {name!r} from {url}: {err}. Check the "
-                f"network, or point {CYCLEGAN_URL_ENV} (or base_url=) at a mirror, or fetch "
-                f"{name}.zip yourself, extract it and pass the extracted folder (the one "
-                f"holding trainA/ and trainB/) as the dataset path instead.",
-                url,
-            ) from err
-        extracted = os.path.join(tmp, "extracted")
-        try:
-            _extract_zip(archive, extracted)
-        except (zipfile.BadZipFile, EOFError, OSError) as err:
-            raise ValueError(
-                f"{url} is not a readable .zip archive: {type(err).__name__}: {err}. "
-                f"Received: url={url}"
-            ) from err
-        found = _dataset_root(extracted)
-        if not _has_unpaired_splits(found):
-            raise ValueError(
-                f"The archive from {url} holds none of {list(UNPAIRED_SPLIT_FOLDERS)}; "
-                f"top-level entries: {sorted(os.listdir(extracted))[:10]}. Received: url={url}"
-            )
-        try:
-            os.replace(found, root)
-        except OSError:
-            if not _has_unpaired_splits(root):
-                raise  # otherwise another process extracted the same dataset first
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return root
+    return _fetch_dataset(
+        f"{base_url.rstrip('/')}/{name}.zip", root, cache_dir, label=f"CycleGAN dataset {name!r}",
+        env=CYCLEGAN_URL_ENV, extract=_extract_zip,
+        archive_errors=(zipfile.BadZipFile, EOFError, OSError), kind=".zip",
+        has_splits=_has_unpaired_splits, holding="trainA/ and trainB/",
+        missing=f"none of {list(UNPAIRED_SPLIT_FOLDERS)}",
+    )  # fmt: skip
