@@ -9,6 +9,7 @@ from tf_imgtrans.training.pix2pix import (
     unet_downs_for,
 )
 from tf_imgtrans.training.run import (
+    RunConfig,
     RunResult,
     SaveNetworks,
     first_batch,
@@ -31,6 +32,7 @@ __all__ = [
     "CycleGANConfig",
     "FastStyleConfig",
     "Pix2PixConfig",
+    "RunConfig",
     "RunResult",
     "SaveNetworks",
     "SaveStylizer",

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import keras
 
 from tf_imgtrans.data import load_unpaired_dataset, resolve_unpaired_spec, unpaired_splits
 from tf_imgtrans.models import CycleGAN
 from tf_imgtrans.networks import patchgan_discriminator, resnet_generator
-from tf_imgtrans.training.run import RunResult, first_batch, fit_run, open_run
+from tf_imgtrans.training.run import RunConfig, RunResult, first_batch, fit_run, open_run
 
 GENERATOR_FILES = {
     "generator_AtoB": "generator_AtoB.keras",
@@ -19,7 +19,7 @@ GENERATOR_FILES = {
 
 
 @dataclass
-class CycleGANConfig:
+class CycleGANConfig(RunConfig):
     """Every setting of a CycleGAN run; saved as `config.json` in the run folder so that `resume`
     rebuilds the same networks and data. Defaults are the paper's: 256×256 crops of 286×286
     images, batch 1, ResNet generators with 9 blocks (6 below 256 px), 70×70 PatchGANs with
@@ -53,13 +53,7 @@ class CycleGANConfig:
     tensorboard: bool = True
     extra: dict = field(default_factory=dict)
 
-    @classmethod
-    def from_dict(cls, values: dict) -> CycleGANConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"Unknown CycleGAN settings {unknown}. Valid: {sorted(known)}")
-        return cls(**values)
+    settings_name = "CycleGAN"
 
     @property
     def resolved_n_blocks(self) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import keras
 import tensorflow as tf
@@ -12,11 +12,11 @@ from tf_imgtrans.data import available_splits, load_paired_dataset, resolve_pair
 from tf_imgtrans.distribute import get_strategy
 from tf_imgtrans.models import Pix2Pix
 from tf_imgtrans.networks import get_discriminator, get_generator
-from tf_imgtrans.training.run import RunResult, first_batch, fit_run, open_run
+from tf_imgtrans.training.run import RunConfig, RunResult, first_batch, fit_run, open_run
 
 
 @dataclass
-class Pix2PixConfig:
+class Pix2PixConfig(RunConfig):
     """Every setting of a Pix2Pix run; saved as `config.json` in the run folder so that `resume`
     rebuilds the same networks and data. Defaults are the paper's (facades: 200 epochs, the last
     100 with linear decay)."""
@@ -50,13 +50,7 @@ class Pix2PixConfig:
     tensorboard: bool = True
     extra: dict = field(default_factory=dict)
 
-    @classmethod
-    def from_dict(cls, values: dict) -> Pix2PixConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"Unknown Pix2Pix settings {unknown}. Valid: {sorted(known)}")
-        return cls(**values)
+    settings_name = "Pix2Pix"
 
 
 def unet_downs_for(image_size: int) -> int:

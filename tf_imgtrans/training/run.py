@@ -28,6 +28,22 @@ from tf_imgtrans.callbacks import (
 from tf_imgtrans.distribute import is_chief
 
 
+class RunConfig:
+    """Base of the run settings dataclasses: `from_dict` rebuilds one from its `config.json`,
+    refusing unknown keys. `settings_name` names the run kind in that error."""
+
+    settings_name = ""
+
+    @classmethod
+    def from_dict(cls, values: dict):
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            name = cls.settings_name or cls.__name__
+            raise ValueError(f"Unknown {name} settings {unknown}. Valid: {sorted(known)}")
+        return cls(**values)
+
+
 @dataclass
 class RunResult:
     """What a training run produced: the trainer, the `fit` history of this call, the epoch it

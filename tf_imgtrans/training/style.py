@@ -5,7 +5,7 @@ standard callbacks (checkpoints and resume, samples, history, loss plot)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import keras
 import tensorflow as tf
@@ -16,21 +16,11 @@ from tf_imgtrans.models import AdaIN, FastStyleTransfer
 from tf_imgtrans.models.style_transfer import JOHNSON_CONTENT_LAYERS, JOHNSON_STYLE_LAYERS
 from tf_imgtrans.networks import adain_decoder, adain_encoder, get_generator, vgg_features
 from tf_imgtrans.style.images import as_float_image, long_side_shape, resize
-from tf_imgtrans.training.run import RunResult, first_batch, fit_run, open_run
-
-
-class _FromDict:
-    @classmethod
-    def from_dict(cls, values: dict):
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"Unknown {cls.__name__} settings {unknown}. Valid: {sorted(known)}")
-        return cls(**values)
+from tf_imgtrans.training.run import RunConfig, RunResult, first_batch, fit_run, open_run
 
 
 @dataclass
-class FastStyleConfig(_FromDict):
+class FastStyleConfig(RunConfig):
     """Every setting of a fast style transfer run (saved as `config.json`). Defaults follow
     Johnson et al.: 256×256 content images, batch 4, Adam 1e-3, 2 epochs (of COCO's 80k images),
     VGG16 relu2_2 content and relu1_2/2_2/3_3/4_3 style layers."""
@@ -61,7 +51,7 @@ class FastStyleConfig(_FromDict):
 
 
 @dataclass
-class AdaINConfig(_FromDict):
+class AdaINConfig(RunConfig):
     """Every setting of an AdaIN run (saved as `config.json`). Defaults follow Huang & Belongie:
     images resized to 512 and randomly cropped to 256, batch 8, Adam 1e-4, style weight 10 (the
     paper trains 160,000 iterations on MS-COCO × WikiArt)."""
