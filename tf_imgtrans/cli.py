@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "tf_imgtrans.commands.export",
     "tf_imgtrans.commands.cyclegan",
     "tf_imgtrans.commands.evaluate",
+    "tf_imgtrans.commands.bench",
 )
 
 # Errors that are the user's to fix: one line, exit status 2, no traceback.

@@ -1,0 +1,11 @@
+"""Speed benchmarks: each module answers one question, prints a table and one JSON line.
+
+Each benchmark module defines ``add_arguments(parser)`` and ``run(args) -> dict`` and is listed in
+`BENCHMARKS`; `tf-imgtrans bench NAME` and the thin scripts in the repository's ``benchmarks/``
+folder both call them.
+"""
+
+# name -> (module, one-line help). Modules are imported only when their benchmark runs.
+BENCHMARKS: dict[str, tuple[str, str]] = {}
+
+__all__ = ["BENCHMARKS"]

@@ -1,0 +1,152 @@
+"""What every benchmark shares: the machine it ran on, timing, peak memory, and the output format
+(a table for people, one JSON line for machines)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import statistics
+import time
+from collections.abc import Callable, Sequence
+
+
+def machine_info() -> dict:
+    """The machine and software versions a figure belongs to."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
+    info = {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "host": platform.node(),
+        "cpu": cpu,
+        "cpu_count": os.cpu_count(),
+        "gpus": gpus,
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+    }
+    try:
+        info["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        pass
+    return info
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far, MiB (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def time_calls(
+    fn: Callable[[], object],
+    warmup: int,
+    repeats: int,
+    sync: Callable[[object], object] | None = None,
+) -> dict:
+    """Calls `fn` `warmup` times untimed, then `repeats` times timed.
+
+    Args:
+        fn: callable. One unit of work (a training step, a forward pass).
+        warmup: int. Untimed calls first (tracing, compilation, allocator warm-up).
+        repeats: int. Timed calls (>= 1).
+        sync: callable or None. Applied to `fn`'s result inside the timing, to wait for
+            asynchronous work (e.g. ``lambda r: r.numpy()``).
+
+    Returns:
+        {"median_ms", "mean_ms", "min_ms", "max_ms", "repeats", "warmup", "first_ms"}; first_ms is
+        the first (warm-up) call, which includes tracing and compilation.
+    """
+    if repeats < 1:
+        raise ValueError(f"`repeats` must be >= 1. Received: repeats={repeats}")
+    first_ms = None
+    for i in range(warmup):
+        start = time.perf_counter()
+        result = fn()
+        if sync is not None:
+            sync(result)
+        if i == 0:
+            first_ms = (time.perf_counter() - start) * 1e3
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = fn()
+        if sync is not None:
+            sync(result)
+        times.append((time.perf_counter() - start) * 1e3)
+    return {
+        "median_ms": statistics.median(times),
+        "mean_ms": statistics.fmean(times),
+        "min_ms": min(times),
+        "max_ms": max(times),
+        "repeats": repeats,
+        "warmup": warmup,
+        "first_ms": first_ms,
+    }
+
+
+def format_table(rows: Sequence[dict], columns: Sequence[str], title: str = "") -> str:
+    """A Markdown table of `rows` (dicts) with `columns`; floats get 3 significant figures-ish."""
+
+    def cell(value) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, float):
+            if value == 0 or 0.01 <= abs(value) < 1e5:
+                return f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
+            return f"{value:.2e}"
+        return str(value)
+
+    lines = [f"### {title}", ""] if title else []
+    lines.append("| " + " | ".join(columns) + " |")
+    lines.append("|" + "---|" * len(columns))
+    for row in rows:
+        lines.append("| " + " | ".join(cell(row.get(c)) for c in columns) + " |")
+    return "\n".join(lines)
+
+
+def emit(name: str, args: argparse.Namespace, figures: dict, table: str) -> dict:
+    """Prints `table`, then one JSON line {"benchmark", "machine", "args", "figures"}.
+
+    Returns:
+        The JSON record."""
+    record = {
+        "benchmark": name,
+        "machine": machine_info(),
+        "args": {k: v for k, v in vars(args).items() if not callable(v)},
+        "figures": figures,
+    }
+    print(table)
+    print(json.dumps(record, default=str), flush=True)
+    return record
+
+
+def script_main(name: str, argv: Sequence[str] | None = None) -> int:
+    """Entry point of the thin scripts in ``benchmarks/``: parses the module's options, runs it."""
+    import importlib
+
+    from tf_imgtrans.bench import BENCHMARKS
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    module_name, help_text = BENCHMARKS[name]
+    module = importlib.import_module(module_name)
+    parser = argparse.ArgumentParser(prog=f"benchmarks/{name}.py", description=help_text)
+    module.add_arguments(parser)
+    args = parser.parse_args(argv)
+    module.run(args)
+    return 0
