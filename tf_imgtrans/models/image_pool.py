@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 
@@ -16,11 +17,18 @@ class ImagePool(keras.layers.Layer):
     reference implementation's `ImagePool.query`. Training the discriminators on such a history
     rather than on the latest fakes only reduces model oscillation.
 
-    The state lives in variables (`images`, `count` and the random generator's `seed_state`), the
-    update is made of TensorFlow ops only, so the pool runs inside a compiled `train_step`, and a
-    checkpoint that saves `state_variables()` restores it exactly. The variables are created for
-    the image shape of the first call, or beforehand with `build((None, H, W, C))` (needed to
-    restore a checkpoint before training). All images then must have that shape.
+    The state lives in variables (`images`, `count` and `seed_state`, the seed of stateless
+    random draws and a call counter), the update is made of TensorFlow ops only, so the pool runs
+    inside a compiled `train_step`, and a checkpoint that saves `state_variables()` restores it
+    exactly. The variables are created for the image shape of the first call, or beforehand with
+    `build((None, H, W, C))` (needed to restore a checkpoint before training). All images then
+    must have that shape.
+
+    Under a `tf.distribute` strategy with several replicas, the pool is one pool for the global
+    batch, as in the reference implementation (which queries it with the whole batch): every
+    replica gathers all replicas' images in replica order, runs the same query with the same
+    draws, and keeps its own share of the result, so the pool's state stays identical on every
+    replica and training matches one device with the same global batch.
 
     Args:
         pool_size: int. Images kept (paper: 50); 0 disables the pool (images pass through).
@@ -46,7 +54,14 @@ class ImagePool(keras.layers.Layer):
         self.pool_size = pool_size
         self.seed = seed
         # === State ===
-        self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
+        # Without a seed, one is drawn now from NumPy's global generator (which
+        # `keras.utils.set_random_seed` seeds); it lives in `seed_state`, so a resumed run goes
+        # on with the same sequence of draws.
+        self._initial_seed = (
+            int(np.random.randint(0, 2**31 - 1))  # noqa: NPY002
+            if seed is None
+            else int(seed)
+        )
 
     def build(self, input_shape):
         image_shape = tuple(input_shape[1:])
@@ -60,10 +75,26 @@ class ImagePool(keras.layers.Layer):
             initializer="zeros",
             dtype="float32",
             trainable=False,
+            aggregation="only_first_replica",
             name="images",
         )
+        # "only_first_replica": under a strategy every replica computes the same new state;
+        # replica 0's value is the one written (and the others' copies are kept equal to it).
         self.count = self.add_weight(
-            shape=(), initializer="zeros", dtype="int32", trainable=False, name="count"
+            shape=(),
+            initializer="zeros",
+            dtype="int32",
+            trainable=False,
+            aggregation="only_first_replica",
+            name="count",
+        )
+        self.seed_state = self.add_weight(
+            shape=(2,),
+            initializer=keras.initializers.Constant([self._initial_seed, 0]),
+            dtype="int32",
+            trainable=False,
+            aggregation="only_first_replica",
+            name="seed_state",
         )
 
     def state_variables(self) -> dict[str, keras.Variable]:
@@ -74,24 +105,42 @@ class ImagePool(keras.layers.Layer):
         return {
             "images": self.images,
             "count": self.count,
-            "seed_state": self.seed_generator.state,
+            "seed_state": self.seed_state,
         }
 
     def call(self, images):
         images = tf.cast(images, tf.float32)
         if self.pool_size == 0:
             return images
+        context = tf.distribute.get_replica_context()
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        if context is None or replicas == 1:
+            return self._query(images)
+        # One pool for the global batch: all replicas' images in replica order (their shares may
+        # differ in size in a last, partial batch), the same query everywhere, our share back.
         n = tf.shape(images)[0]
-        # All random draws up front: a swap coin and a slot per image.
-        coins = keras.random.uniform((n,), seed=self.seed_generator)
-        slots = keras.random.randint((n,), 0, self.pool_size, seed=self.seed_generator)
+        sizes = context.all_gather(tf.reshape(n, [1]), axis=0)
+        everything = self._query(context.all_gather(images, axis=0))
+        start = tf.reduce_sum(sizes[: context.replica_id_in_sync_group])
+        return everything[start : start + n]
+
+    def _query(self, images):
+        """The reference `ImagePool.query` on one batch, as variable updates and TF ops."""
+        n = tf.shape(images)[0]
+        # All random draws up front (stateless, from the seed and the call counter): a swap coin
+        # and a slot per image.
+        seed = tf.convert_to_tensor(self.seed_state)
+        coins = tf.random.stateless_uniform((n,), seed=seed)
+        slots = tf.random.stateless_uniform(
+            (n,), seed=seed + [0, 2**30], minval=0, maxval=self.pool_size, dtype=tf.int32
+        )
         out = tf.TensorArray(tf.float32, size=n, element_shape=images.shape[1:])
 
         def body(i, pool, count, out):
             image = images[i]
             filling = count < self.pool_size
             swap = tf.logical_and(tf.logical_not(filling), coins[i] > 0.5)
-            slot = tf.where(filling, count, tf.cast(slots[i], tf.int32))
+            slot = tf.where(filling, count, slots[i])
             returned = tf.where(swap, pool[slot], image)
             pool = tf.cond(
                 tf.logical_or(filling, swap),
@@ -113,6 +162,7 @@ class ImagePool(keras.layers.Layer):
         )
         self.images.assign(pool)
         self.count.assign(count)
+        self.seed_state.assign(seed + [0, 1])
         return out.stack()
 
     def compute_output_shape(self, input_shape):

@@ -5,14 +5,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-import keras
 import tensorflow as tf
 
 from tf_imgtrans.data import available_splits, load_paired_dataset, resolve_paired_spec
-from tf_imgtrans.distribute import get_strategy
 from tf_imgtrans.models import Pix2Pix
 from tf_imgtrans.networks import get_discriminator, get_generator
-from tf_imgtrans.training.run import RunConfig, RunResult, first_batch, fit_run, open_run
+from tf_imgtrans.training.run import (
+    RunConfig,
+    RunResult,
+    first_batch,
+    fit_run,
+    make_optimizer,
+    start_run,
+)
 
 
 @dataclass
@@ -66,20 +71,6 @@ def unet_downs_for(image_size: int) -> int:
     return downs
 
 
-OPTIMIZERS = ("adam", "sgd")
-
-
-def make_optimizer(config) -> keras.optimizers.Optimizer:
-    """Adam(lr, β1) as in the papers, or plain SGD(lr)."""
-    if config.optimizer not in OPTIMIZERS:
-        raise ValueError(
-            f"`optimizer` must be one of {OPTIMIZERS}. Received: optimizer={config.optimizer!r}"
-        )
-    if config.optimizer == "sgd":
-        return keras.optimizers.SGD(config.lr)
-    return keras.optimizers.Adam(config.lr, beta_1=config.beta_1)
-
-
 def build_pix2pix(config: Pix2PixConfig) -> Pix2Pix:
     """The compiled Pix2Pix trainer that `config` describes."""
     kwargs = {
@@ -97,8 +88,8 @@ def build_pix2pix(config: Pix2PixConfig) -> Pix2Pix:
     )
     model = Pix2Pix(generator, discriminator, name="pix2pix")
     model.compile(
-        g_optimizer=make_optimizer(config),
-        d_optimizer=make_optimizer(config),
+        g_optimizer=make_optimizer(config.optimizer, config.lr, config.beta_1),
+        d_optimizer=make_optimizer(config.optimizer, config.lr, config.beta_1),
         gan_mode=config.gan_mode,
         lambda_l1=config.lambda_l1,
     )
@@ -136,11 +127,7 @@ def train_pix2pix(
     Raises:
         FileExistsError: `out` holds checkpoints of another run and `resume` is False.
     """
-    if isinstance(strategy, str):  # first: a multi-worker strategy must precede any TF op
-        strategy = get_strategy(strategy)
-    config, latest = open_run(config, out, resume)
-    if config.seed is not None:
-        keras.utils.set_random_seed(config.seed)
+    config, latest, strategy = start_run(config, out, resume, strategy)
     root = resolve_paired_spec(config.data, image_size=config.image_size)
     splits = available_splits(root)
     common = {

@@ -10,6 +10,7 @@ from typing import Any
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from tf_imgtrans.callbacks import (
     HistoryLogger,
@@ -25,7 +26,7 @@ from tf_imgtrans.callbacks import (
     remove_stale_temporaries,
     restore_checkpoint,
 )
-from tf_imgtrans.distribute import is_chief
+from tf_imgtrans.distribute import get_strategy, is_chief
 
 
 class RunConfig:
@@ -105,6 +106,36 @@ def open_run(config: Any, out: str, resume: bool) -> tuple[Any, str | None]:
         saved["epochs"] = config.epochs
         config = type(config).from_dict(saved)
     return config, latest if resume else None
+
+
+def start_run(
+    config: Any, out: str, resume: bool, strategy: str | tf.distribute.Strategy = "default"
+) -> tuple[Any, str | None, tf.distribute.Strategy]:
+    """The opening of every training run: the `tf.distribute` strategy (first: a multi-worker
+    strategy must be made before any TensorFlow op), `open_run`, and the run's random seed.
+
+    Returns:
+        (config to use, latest checkpoint path or None, strategy).
+    """
+    if isinstance(strategy, str):
+        strategy = get_strategy(strategy)
+    config, latest = open_run(config, out, resume)
+    if config.seed is not None:
+        keras.utils.set_random_seed(config.seed)
+    return config, latest, strategy
+
+
+OPTIMIZERS = ("adam", "sgd")
+
+
+def make_optimizer(name: str, lr: float, beta_1: float = 0.9) -> keras.optimizers.Optimizer:
+    """Adam(lr, β1) as in the papers, or plain SGD(lr) (whose weight change is exactly lr × the
+    gradient: what the distributed-training checks compare)."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"`optimizer` must be one of {OPTIMIZERS}. Received: optimizer={name!r}")
+    if name == "sgd":
+        return keras.optimizers.SGD(lr)
+    return keras.optimizers.Adam(lr, beta_1=beta_1)
 
 
 def first_batch(dataset) -> tuple:
