@@ -47,3 +47,22 @@ def require_export_tools(*, tfjs: bool = False, node: bool = False) -> None:
             find_node_modules()
     except ExportToolError as e:
         missing_tool(str(e))
+
+
+def spread_stylizer(seed: int = 0, spread: float = 0.5) -> keras.Model:
+    """An AdaIN stylizer with random weights (VGG16 encoder, no download) whose decoder output
+    spans about ±`spread`·2: the last convolution is scaled from a probe, because an untrained
+    decoder outputs values near 0, which would make any export look exact."""
+    import numpy as np
+
+    from tf_imgtrans.networks import adain_decoder, adain_encoder, adain_stylizer
+
+    keras.utils.set_random_seed(seed)
+    decoder = adain_decoder()
+    stylizer = adain_stylizer(adain_encoder(weights=None), decoder)
+    probe = np.random.default_rng(seed).uniform(-1, 1, (2, 1, 32, 32, 3)).astype("float32")
+    std = float(np.std(stylizer([probe[0], probe[1]])))
+    last = [layer for layer in decoder.layers if isinstance(layer, keras.layers.Conv2D)][-1]
+    kernel, bias = last.get_weights()
+    last.set_weights([kernel * (spread / std), bias])
+    return stylizer

@@ -12,6 +12,7 @@ from tf_imgtrans.export.parity import check_parity, format_summary
 from tf_imgtrans.export.report import ExportResult
 from tf_imgtrans.export.saved_model import export_saved_model
 from tf_imgtrans.export.source import ExportSource, load_export_source
+from tf_imgtrans.export.stylizer import check_stylizer_parity, style_images
 from tf_imgtrans.export.tfjs import QUANTIZATIONS as TFJS_QUANTIZATIONS
 from tf_imgtrans.export.tfjs import export_tfjs
 from tf_imgtrans.export.tflite import QUANTIZATIONS as TFLITE_QUANTIZATIONS
@@ -80,6 +81,13 @@ def export_model(
     """
     quantize = check_format(format, quantize)
     source = model if isinstance(model, ExportSource) else load_export_source(model, kind=kind)
+    if source.is_stylizer and format != "tfjs":
+        raise ValueError(
+            f"{source.path or source.name} is an AdaIN stylizer (content, style and alpha in), "
+            f"which exports to TF.js only. For {format}, export a fixed-style generator made with "
+            "tf_imgtrans.style.adain_generator(model, style_image). Received: format="
+            f"{format!r}"
+        )
     fixed = parse_size(size)
     if format == "savedmodel":
         result = export_saved_model(source, out, size=fixed)
@@ -104,12 +112,14 @@ def export_model(
         if fixed:
             images = images[:, : fixed[0], : fixed[1]]  # a non-square size: a crop
         name = held_data if isinstance(held_data, str) else None
-        check_parity(
-            result,
-            source,
-            images,
-            data_name=name or ("builtin:facades (test split)" if held_data is None else "array"),
-        )
+        name = name or ("builtin:facades (test split)" if held_data is None else "array")
+        if source.is_stylizer:
+            # Styles: the other side of a paired set (rendered facades for label maps).
+            others = held_out_images(held_data, side, parity_images, direction="BtoA")
+            styles = style_images(images, others[:, : images.shape[1], : images.shape[2]])
+            check_stylizer_parity(result, source, images, styles, data_name=name)
+        else:
+            check_parity(result, source, images, data_name=name)
     result.write_report()
     if verbose:
         print(format_summary(result))

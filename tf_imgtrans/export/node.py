@@ -17,10 +17,15 @@ NODE_MODULES_ENV = "TF_IMGTRANS_NODE_MODULES"
 NPM_PACKAGES = ("@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm")
 
 
-def _repo_node_modules() -> str:
-    # In a source checkout (pip install -e .) the package sits beside web_demo/.
+def repo_web_demo() -> str:
+    """The repository's web_demo/ folder: in a source checkout (pip install -e .) the package
+    sits beside it."""
     package_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return os.path.join(os.path.dirname(package_dir), "web_demo", "node_modules")
+    return os.path.join(os.path.dirname(package_dir), "web_demo")
+
+
+def _repo_node_modules() -> str:
+    return os.path.join(repo_web_demo(), "node_modules")
 
 
 def find_node_modules() -> str:
@@ -58,12 +63,15 @@ def runner_script() -> str:
 
 def run_graph_model(
     model_dir: str,
-    images: list[np.ndarray],
+    images: list[np.ndarray | dict[str, np.ndarray]],
     backend: str = "wasm",
     repeat: int = 5,
     timeout: float = 600.0,
 ) -> tuple[list[np.ndarray], dict]:
     """Runs the TF.js graph model in `model_dir` on each (1, H, W, 3) float32 image in Node.
+
+    An item of `images` may also be a dict {input name: float32 array} for a model with several
+    inputs (the AdaIN stylizer: "content", "style" and the scalar "alpha").
 
     Returns:
         The outputs (float32 arrays) and the runner's facts: backend, versions, load time and
@@ -73,11 +81,20 @@ def run_graph_model(
         raise ValueError(f"`backend` must be 'wasm' or 'cpu'. Received: backend={backend!r}")
     node, node_modules = find_node(), find_node_modules()
     with tempfile.TemporaryDirectory(prefix="tfjs-run-") as tmp:
+
+        def write(array, name: str) -> dict:
+            path = os.path.join(tmp, f"{name}.bin")
+            array = np.require(np.asarray(array, dtype="<f4"), requirements="C")  # 0-d kept
+            array.tofile(path)
+            return {"path": path, "shape": list(array.shape)}
+
         inputs = []
         for i, image in enumerate(images):
-            path = os.path.join(tmp, f"in{i}.bin")
-            np.ascontiguousarray(image, dtype="<f4").tofile(path)
-            inputs.append({"path": path, "shape": list(image.shape)})
+            if isinstance(image, dict):
+                named = {k: write(v, f"in{i}_{n}") for n, (k, v) in enumerate(image.items())}
+                inputs.append({"tensors": named})
+            else:
+                inputs.append(write(image, f"in{i}"))
         job = {
             "model": os.path.abspath(os.path.join(model_dir, "model.json")),
             "backend": backend,

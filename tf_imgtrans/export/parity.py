@@ -80,7 +80,7 @@ def odd_size_for(size: int) -> tuple[int, int]:
     return size + 6, size + 26
 
 
-def _resize(images: np.ndarray, hw: tuple[int, int]) -> np.ndarray:
+def resize_images(images: np.ndarray, hw: tuple[int, int]) -> np.ndarray:
     return tf.image.resize(images, hw, method="bilinear", antialias=True).numpy()
 
 
@@ -119,6 +119,37 @@ def _litert_version() -> str:
         return "unknown"
 
 
+def run_tfjs(
+    result: ExportResult,
+    inputs: list[np.ndarray | dict[str, np.ndarray]],
+    parity: dict,
+    repeat: int = 5,
+) -> list[np.ndarray]:
+    """Runs a TF.js export in Node on `inputs` (see `run_graph_model`), records the runtime,
+    load time and latency in `parity`, and returns the outputs."""
+    from tf_imgtrans.export.node import run_graph_model
+
+    outputs, info = run_graph_model(result.path, inputs, repeat=repeat)
+    parity["latency_ms"] = {k: round(v, 2) for k, v in info["latency_ms"].items()}
+    parity["runtime"] = (
+        f"TF.js {info['tfjs_version']} ({info['backend']} backend, 1 thread) "
+        f"in Node {info['node_version']}"
+    )
+    parity["load_ms"] = round(info["load_ms"], 1)
+    return outputs
+
+
+def parity_header(reference: str, images: np.ndarray, data_name: str | None) -> dict:
+    """The facts every parity record starts with: reference, image count and size, data, machine."""
+    return {
+        "reference": reference,
+        "images": int(images.shape[0]),
+        "size": list(images.shape[1:3]),
+        "data": data_name,
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPU threads",
+    }
+
+
 def check_parity(
     result: ExportResult,
     source: ExportSource,
@@ -142,35 +173,24 @@ def check_parity(
     images = np.asarray(images, dtype=np.float32)
     reference = keras_runner(source)
     size = list(images.shape[1:3])
-    parity: dict = {
-        "reference": "Keras generator, float32, training=False, reflect-padded to its multiple",
-        "images": int(images.shape[0]),
-        "size": size,
-        "data": data_name,
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPU threads",
-    }
+    parity = parity_header(
+        "Keras generator, float32, training=False, reflect-padded to its multiple",
+        images,
+        data_name,
+    )
     if odd_size is None:
         odd_size = bool(result.input.get("dynamic_size"))
     checks = [("", images)]
     if odd_size:
-        checks.append(("odd_size", _resize(images[:1], odd_size_for(size[0]))))
+        checks.append(("odd_size", resize_images(images[:1], odd_size_for(size[0]))))
     expected = {name: reference(x) for name, x in checks}
 
     if result.format == "tfjs":
-        from tf_imgtrans.export.node import run_graph_model
-
-        inputs = [image[None] for _, x in checks for image in x]
-        outputs, info = run_graph_model(result.path, inputs, repeat=repeat)
+        outputs = run_tfjs(result, [image[None] for _, x in checks for image in x], parity, repeat)
         got, i = {}, 0
         for name, x in checks:
             got[name] = np.concatenate(outputs[i : i + len(x)])
             i += len(x)
-        parity["latency_ms"] = {k: round(v, 2) for k, v in info["latency_ms"].items()}
-        parity["runtime"] = (
-            f"TF.js {info['tfjs_version']} ({info['backend']} backend, 1 thread) "
-            f"in Node {info['node_version']}"
-        )
-        parity["load_ms"] = round(info["load_ms"], 1)
         uint8_run = None
     else:
         run, uint8_run = _runner(result, parity)

@@ -11,8 +11,10 @@ import keras
 from tf_imgtrans.export.rewrite import exportable
 from tf_imgtrans.inference import min_size, size_multiple
 
-# Names a run's `config.json` may carry, mapped to the kind of model the manifest reports.
-KINDS = ("pix2pix", "cyclegan", "style", "unknown")
+# Names a run's `config.json` may carry, mapped to the kind of model the manifest reports;
+# "adain" is the two-image AdaIN stylizer (content, style and a strength alpha).
+KINDS = ("pix2pix", "cyclegan", "style", "adain", "unknown")
+IMAGE_INPUTS = ("image",)
 
 
 @dataclasses.dataclass
@@ -28,6 +30,8 @@ class ExportSource:
         path: str or None. The `.keras` file it came from.
         run_dir: str or None. The run folder holding that file (has a `config.json`).
         config: dict. The run's `config.json` (empty without one).
+        inputs: tuple of str. The exported graph's inputs: ("image",) for a generator,
+            ("content", "style", "alpha") for the AdaIN stylizer (`tf_imgtrans.export.stylizer`).
     """
 
     model: keras.Model
@@ -40,6 +44,12 @@ class ExportSource:
     config: dict = dataclasses.field(default_factory=dict)
     cache: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
     graph_model: keras.Model | None = dataclasses.field(default=None, repr=False)
+    inputs: tuple[str, ...] = IMAGE_INPUTS
+
+    @property
+    def is_stylizer(self) -> bool:
+        """True for the AdaIN stylizer: a content image, a style image and alpha in."""
+        return self.inputs != IMAGE_INPUTS
 
     @property
     def traced(self) -> keras.Model:
@@ -105,7 +115,7 @@ def check_generator(model: object, where: str = "the model") -> keras.Model:
 def _kind_from_config(config: dict) -> str:
     for key in ("kind", "model", "trainer"):
         value = str(config.get(key, "")).lower()
-        for kind in KINDS[:-1]:
+        for kind in ("pix2pix", "cyclegan", "style"):
             if value.startswith(kind):
                 return kind
     if "lambda_l1" in config:
@@ -122,11 +132,13 @@ def load_export_source(
     kind: str | None = None,
     multiple: int | None = None,
 ) -> ExportSource:
-    """Loads and checks the generator to export.
+    """Loads and checks the generator (or AdaIN stylizer) to export.
 
     Args:
         model: str or keras.Model. A generator, or the path of one saved as `.keras` (a run's
             `generator.keras`: the run's `config.json` then tells the kind and training size).
+            An AdaIN stylizer (two image inputs), its `stylizer.keras` or its run folder gives a
+            source of kind "adain" (`tf_imgtrans.export.stylizer`), which exports to TF.js.
         kind: str or None. One of `KINDS`; None reads it from the run's config ("unknown" without).
         multiple: int or None. The factor H and W must be multiples of; None measures it
             (`tf_imgtrans.inference.size_multiple`).
@@ -135,6 +147,13 @@ def load_export_source(
         FileNotFoundError: no file at `model`.
         ValueError: not a `.keras` file, a damaged file, not a generator, or a bad `kind`.
     """
+    from tf_imgtrans.export.stylizer import (
+        is_stylizer,
+        load_stylizer,
+        stylizer_file,
+        stylizer_source,
+    )
+
     if kind is not None and kind not in KINDS:
         raise ValueError(f"`kind` must be one of {KINDS}. Received: kind={kind!r}")
     path = run_dir = None
@@ -144,20 +163,14 @@ def load_export_source(
 
         path = os.fspath(model)
         if os.path.isdir(path):
-            raise ValueError(
-                f"Expected a generator saved as a .keras file, got a folder. Received: model={path}"
-            )
-        model = load_generator(path)  # missing, foreign, damaged and non-generator files raise
-        folder = os.path.dirname(os.path.abspath(path))
-        config_path = os.path.join(folder, "config.json")
-        if os.path.isfile(config_path):
-            run_dir = folder
-            try:
-                with open(config_path) as f:
-                    loaded = json.load(f)
-                config = loaded if isinstance(loaded, dict) else {}
-            except (OSError, ValueError):
-                config = {}
+            path = stylizer_file(path)  # an AdaIN run folder; other folders raise
+        try:
+            model = load_generator(path)  # missing, foreign, damaged and non-generator files raise
+        except ValueError as not_a_generator:
+            model = load_stylizer(path, not_a_generator)
+        run_dir, config = _run_config(path)
+    if is_stylizer(model):
+        return stylizer_source(model, path=path, run_dir=run_dir, config=config, kind=kind)
     check_generator(model, where=path or f"model {model.name!r}")
     minimum = min_size(model)
     if multiple is None:
@@ -176,3 +189,17 @@ def load_export_source(
         config=config,
         graph_model=exportable(model),
     )
+
+
+def _run_config(path: str) -> tuple[str | None, dict]:
+    """(run folder, its config.json) for a model file saved in a run folder, else (None, {})."""
+    folder = os.path.dirname(os.path.abspath(path))
+    config_path = os.path.join(folder, "config.json")
+    if not os.path.isfile(config_path):
+        return None, {}
+    try:
+        with open(config_path) as f:
+            loaded = json.load(f)
+    except (OSError, ValueError):
+        return folder, {}
+    return folder, loaded if isinstance(loaded, dict) else {}

@@ -17,6 +17,7 @@ from tf_imgtrans.export.graph import parse_size
 from tf_imgtrans.export.report import ExportResult, prepare_output, write_json
 from tf_imgtrans.export.saved_model import write_signatures
 from tf_imgtrans.export.source import ExportSource, load_export_source
+from tf_imgtrans.export.stylizer import manifest_inputs, write_stylizer_signature
 from tf_imgtrans.export.tools import ExportToolError
 
 QUANTIZATIONS = ("float32", "float16", "uint8")
@@ -59,13 +60,36 @@ def require_tfjs_converter():
 
             jax_stub.convert_jax = convert_jax
             sys.modules["tensorflowjs.converters.jax_conversion"] = jax_stub
+    stub = _pkg_resources_stub()
     try:
         from tensorflowjs.converters import tf_saved_model_conversion_v2
     except ImportError as e:
         raise ExportToolError(
             f"TF.js export needs the tensorflowjs converter: {TFJS_INSTALL}. ({e})"
         ) from e
+    finally:
+        if stub is not None and sys.modules.get("pkg_resources") is stub:
+            del sys.modules["pkg_resources"]
     return tf_saved_model_conversion_v2
+
+
+def _pkg_resources_stub() -> types.ModuleType | None:
+    """tensorflow_hub (imported by the converter) runs `from pkg_resources import parse_version`
+    at import, and setuptools 81+ no longer ships `pkg_resources`. Where it is missing, a module
+    with only `parse_version` (from `packaging`, a Keras dependency) stands in during the import
+    and is removed after it; returns that stand-in, or None where the real one is there."""
+    if "pkg_resources" in sys.modules:
+        return None
+    try:
+        import pkg_resources  # noqa: F401
+    except ImportError:
+        from packaging.version import parse
+
+        stub = types.ModuleType("pkg_resources")
+        stub.parse_version = parse
+        sys.modules["pkg_resources"] = stub
+        return stub
+    return None
 
 
 def export_tfjs(
@@ -78,8 +102,12 @@ def export_tfjs(
 
     The graph model takes a float32 (batch, H, W, 3) image in [-1, 1] named "image" (any size, or
     the fixed `size`; padded to the network's multiple inside the graph) and returns one of the
-    same shape. `manifest.json` tells a web app what it needs: model name and kind, input size and
-    multiple, value range with the pre/post-processing, the source run and the files.
+    same shape. `manifest.json` tells a web app what it needs: model name and kind, its inputs
+    (with their roles), input size and multiple, value range with the pre/post-processing, the
+    source run and the files.
+
+    An AdaIN stylizer (kind "adain") exports with three inputs instead: "content" and "style"
+    images and the style strength "alpha" (a scalar in [0, 1]); see `tf_imgtrans.export.stylizer`.
 
     Args:
         model: str, keras.Model or ExportSource. The generator (or its `.keras` file).
@@ -96,7 +124,10 @@ def export_tfjs(
     tmp = tempfile.mkdtemp(prefix=".tfjs-", dir=parent)
     try:
         saved = os.path.join(tmp, "saved_model")
-        write_signatures(source, saved, size, {"serving_default": tf.float32})
+        if source.is_stylizer:
+            write_stylizer_signature(source, saved, size)
+        else:
+            write_signatures(source, saved, size, {"serving_default": tf.float32})
         graph_dir = os.path.join(tmp, "graph_model")
         converter.convert_tf_saved_model(
             saved,
@@ -111,7 +142,7 @@ def export_tfjs(
     files = sorted(os.listdir(out))
     h, w = size or (None, None)
     input_info = {
-        "name": "image",
+        "name": source.inputs[0],
         "shape": [-1, h or -1, w or -1, 3],
         "dtype": "float32",
         "range": [-1.0, 1.0],
@@ -128,6 +159,11 @@ def export_tfjs(
         "model": "model.json",
         "files": files,
         "input": input_info,
+        **(
+            manifest_inputs(input_info)
+            if source.is_stylizer
+            else {"inputs": [{**input_info, "role": "image"}]}
+        ),
         "output": {"name": "image", "dtype": "float32", "range": [-1.0, 1.0]},
         "preprocess": "x = rgb / 127.5 - 1",
         "postprocess": "rgb = clip(round((y + 1) * 127.5), 0, 255)",

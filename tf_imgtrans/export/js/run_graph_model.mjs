@@ -4,6 +4,8 @@
 //
 // JOB.json: {"model": ".../model.json", "backend": "wasm" | "cpu", "repeat": 5,
 //            "inputs": [{"path": "in0.bin", "shape": [1, 64, 64, 3]}, ...],
+//            (or, for a model with several inputs, {"tensors": {"content": {"path": ..., "shape":
+//            ...}, "style": {...}, "alpha": {"path": ..., "shape": []}}})
 //            "outputs_dir": "...", "result": ".../result.json"}
 // Inputs and outputs are raw little-endian float32 files. The result JSON lists the output
 // files and shapes, the backend actually used, the load time and the latency of the first input
@@ -73,8 +75,15 @@ async function main() {
 
   const outputs = [];
   const times = [];
+  const readTensor = async (spec) => tf.tensor(await readFloat32(spec.path), spec.shape, 'float32');
   for (const [i, input] of job.inputs.entries()) {
-    const x = tf.tensor(await readFloat32(input.path), input.shape, 'float32');
+    let x;
+    if (input.tensors) {
+      x = {};
+      for (const [name, spec] of Object.entries(input.tensors)) x[name] = await readTensor(spec);
+    } else {
+      x = await readTensor(input);
+    }
     const runs = i === 0 ? 1 + (job.repeat || 0) : 1;
     let data;
     let shape;
@@ -86,7 +95,7 @@ async function main() {
       shape = y.shape;
       y.dispose();
     }
-    x.dispose();
+    tf.dispose(x);
     const out = path.join(job.outputs_dir, `out${i}.bin`);
     await writeFile(out, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     outputs.push({ path: out, shape });
