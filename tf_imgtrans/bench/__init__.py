@@ -6,6 +6,16 @@ folder both call them.
 """
 
 # name -> (module, one-line help). Modules are imported only when their benchmark runs.
-BENCHMARKS: dict[str, tuple[str, str]] = {}
+BENCHMARKS: dict[str, tuple[str, str]] = {
+    "infer_speed": (
+        "tf_imgtrans.bench.infer_speed",
+        "generator latency, GFLOP/s and share of CPU peak on each runtime (Keras, XLA, SavedModel, "
+        "TFLite, TF.js)",
+    ),
+    "data_speed": (
+        "tf_imgtrans.bench.data_speed",
+        "input pipeline images/s (decode, jitter, batch) against the training step's appetite",
+    ),
+}
 
 __all__ = ["BENCHMARKS"]

@@ -89,15 +89,54 @@ def time_calls(
         if sync is not None:
             sync(result)
         times.append((time.perf_counter() - start) * 1e3)
+    return _summary(times, warmup, first_ms)
+
+
+def _summary(times: list[float], warmup: int, first_ms: float | None) -> dict:
     return {
         "median_ms": statistics.median(times),
         "mean_ms": statistics.fmean(times),
         "min_ms": min(times),
         "max_ms": max(times),
-        "repeats": repeats,
+        "repeats": len(times),
         "warmup": warmup,
         "first_ms": first_ms,
     }
+
+
+def time_round_robin(
+    fns: dict[str, Callable[[], object]],
+    warmup: int,
+    repeats: int,
+    sync: Callable[[object], object] | None = None,
+) -> dict[str, dict]:
+    """Times several callables side by side: each is warmed up, then every round calls each
+    once, in turn. On a machine that other jobs load, the load then falls on all of them
+    alike, so their ratios hold better than those of runs one after the other.
+
+    Args:
+        fns: {name: callable}. Units of work to compare.
+        warmup, repeats, sync: as in `time_calls` (`repeats` rounds).
+
+    Returns:
+        {name: the `time_calls` dict of that callable}.
+    """
+    if repeats < 1:
+        raise ValueError(f"`repeats` must be >= 1. Received: repeats={repeats}")
+
+    def timed(fn) -> float:
+        start = time.perf_counter()
+        result = fn()
+        if sync is not None:
+            sync(result)
+        return (time.perf_counter() - start) * 1e3
+
+    first = {name: [timed(fn) for _ in range(warmup)][:1] for name, fn in fns.items()}
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            times[name].append(timed(fn))
+    return {name: _summary(times[name], warmup, (first[name] or [None])[0]) for name in fns}
 
 
 def format_table(rows: Sequence[dict], columns: Sequence[str], title: str = "") -> str:

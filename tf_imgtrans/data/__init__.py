@@ -35,6 +35,7 @@ from tf_imgtrans.data.paired import (
     load_paired_dataset,
     paired_file_list,
 )
+from tf_imgtrans.data.pipeline import DEFAULT_PIPELINE, PipelineOptions
 from tf_imgtrans.data.spec import resolve_paired_spec, resolve_unpaired_spec
 from tf_imgtrans.data.synthetic import BUILTIN_PAIRED, make_synthetic_paired
 from tf_imgtrans.data.synthetic_unpaired import BUILTIN_UNPAIRED, make_synthetic_unpaired
@@ -48,6 +49,7 @@ from tf_imgtrans.data.unpaired import (
 
 __all__ = [
     "BUILTIN_PAIRED",
+    "DEFAULT_PIPELINE",
     "BUILTIN_UNPAIRED",
     "CYCLEGAN_DATASETS",
     "CYCLEGAN_URL",
@@ -57,6 +59,7 @@ __all__ = [
     "ImageDecodeError",
     "PIX2PIX_DATASETS",
     "PIX2PIX_URL",
+    "PipelineOptions",
     "available_splits",
     "cache_home",
     "detect_layout",

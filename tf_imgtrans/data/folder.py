@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from tf_imgtrans.data.augment import random_jitter, resize_image
 from tf_imgtrans.data.io import list_images, load_image, probe_size, to_float, validate_images
+from tf_imgtrans.data.pipeline import DEFAULT_PIPELINE, PipelineOptions
 
 
 def _decode(path: bytes):
@@ -38,6 +39,7 @@ def load_image_dataset(
     strict: bool = True,
     limit: int | None = None,
     recursive: bool = False,
+    pipeline: PipelineOptions = DEFAULT_PIPELINE,
 ) -> tf.data.Dataset:
     """Builds a `tf.data.Dataset` of float32 image batches in [-1, 1] from a folder or files.
 
@@ -58,6 +60,7 @@ def load_image_dataset(
             False: every file is decoded up front and bad ones are skipped with a warning.
         limit: int or None. Use only the first `limit` files.
         recursive: bool. Search sub-folders too.
+        pipeline: PipelineOptions. Parallel maps, prefetching and element order.
 
     Returns:
         A dataset of (batch, image_size, image_size, 3) float32 tensors with known cardinality.
@@ -81,7 +84,7 @@ def load_image_dataset(
         image.set_shape([None, None, 3])
         return resize_image(image, base)
 
-    ds = tf.data.Dataset.from_tensor_slices(files).map(decode, num_parallel_calls=tf.data.AUTOTUNE)
+    ds = pipeline.apply_map(tf.data.Dataset.from_tensor_slices(files), decode)
     if cache:
         ds = ds.cache()
     if shuffle:
@@ -95,7 +98,7 @@ def load_image_dataset(
             x = to_float(image)
             return random_jitter(x, x, load_size, image_size, seed=s)[0]
 
-        ds = tf.data.Dataset.zip((ds, seeds)).map(jitter, num_parallel_calls=tf.data.AUTOTUNE)
+        ds = pipeline.apply_map(tf.data.Dataset.zip((ds, seeds)), jitter)
     else:
-        ds = ds.map(to_float, num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+        ds = pipeline.apply_map(ds, to_float)
+    return pipeline.finish(ds, batch_size)

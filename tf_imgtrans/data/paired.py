@@ -34,6 +34,7 @@ from tf_imgtrans.data.io import (
     to_float,
     validate_images,
 )
+from tf_imgtrans.data.pipeline import DEFAULT_PIPELINE, PipelineOptions
 
 Layout = Literal["aligned", "folders"]
 DIRECTIONS = ("AtoB", "BtoA")
@@ -249,6 +250,7 @@ def load_paired_dataset(
     cache: bool | str = True,
     strict: bool = True,
     limit: int | None = None,
+    pipeline: PipelineOptions = DEFAULT_PIPELINE,
 ) -> tf.data.Dataset:
     """Builds a `tf.data.Dataset` of (input, target) batches from a paired dataset folder.
 
@@ -276,6 +278,8 @@ def load_paired_dataset(
             stops iteration with an error naming it. False: every file is decoded up front
             and pairs with an unreadable file are skipped, with one warning.
         limit: int or None. Use only the first `limit` pairs (in file-name order).
+        pipeline: PipelineOptions. Parallel maps, prefetching and element order (defaults: the
+            measured fastest, in order).
 
     Returns:
         A `tf.data.Dataset` of ``(input, target)``, each float32 in [-1, 1] of shape
@@ -335,7 +339,7 @@ def load_paired_dataset(
         # Cached at the size used next, as uint8: a quarter of the memory of float32.
         return resize_image(a, base_size), resize_image(b, base_size)
 
-    ds = ds.map(decode, num_parallel_calls=tf.data.AUTOTUNE)
+    ds = pipeline.apply_map(ds, decode)
     if cache is not False:
         ds = ds.cache("" if cache is True else os.fspath(cache))
         if shuffle:
@@ -360,9 +364,8 @@ def load_paired_dataset(
             a, b = to_float(a), to_float(b)
             return (b, a) if swap else (a, b)
 
-    ds = ds.map(to_model, num_parallel_calls=tf.data.AUTOTUNE)
-    ds = ds.batch(batch_size)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    ds = pipeline.apply_map(ds, to_model)
+    return pipeline.finish(ds, batch_size)
 
 
 __all__ = [

@@ -27,6 +27,7 @@ import tensorflow as tf
 from tf_imgtrans.data.augment import resize_image
 from tf_imgtrans.data.folder import image_files
 from tf_imgtrans.data.io import load_image, probe_size, to_float, validate_images
+from tf_imgtrans.data.pipeline import DEFAULT_PIPELINE, PipelineOptions
 
 DOMAINS = ("A", "B")
 TFDS_PREFIX = "tfds:"
@@ -118,6 +119,7 @@ def domain_images(
     domain: str,
     limit: int | None = None,
     strict: bool = True,
+    pipeline: PipelineOptions = DEFAULT_PIPELINE,
 ) -> tuple[tf.data.Dataset, int]:
     """The decoded images of one domain, unbatched: (dataset of uint8 (H, W, 3), count).
 
@@ -128,6 +130,7 @@ def domain_images(
         limit: int or None. Only the first `limit` images.
         strict: bool. True: every file's header is checked (a bad file raises, naming it);
             False: every file is decoded up front and unreadable ones are skipped with a warning.
+        pipeline: PipelineOptions. Parallel decoding or not.
     """
     _check_domain(domain)
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
@@ -153,8 +156,7 @@ def domain_images(
         image.set_shape([None, None, 3])
         return image
 
-    ds = tf.data.Dataset.from_tensor_slices(files).map(decode, num_parallel_calls=tf.data.AUTOTUNE)
-    return ds, len(files)
+    return pipeline.apply_map(tf.data.Dataset.from_tensor_slices(files), decode), len(files)
 
 
 def _jitter(image: tf.Tensor, image_size: int, seed: tf.Tensor) -> tf.Tensor:
@@ -177,6 +179,7 @@ def load_domain_dataset(
     batch_size: int = 1,
     limit: int | None = None,
     strict: bool = True,
+    pipeline: PipelineOptions = DEFAULT_PIPELINE,
 ) -> tf.data.Dataset:
     """One domain of a split as batches of float32 images in [-1, 1], resized to
     (image_size, image_size), in the dataset's order: what evaluation translates and compares.
@@ -189,14 +192,13 @@ def load_domain_dataset(
         batch_size: int. The last batch may be smaller.
         limit: int or None. Only the first `limit` images.
         strict: bool. See `domain_images`.
+        pipeline: PipelineOptions. Parallel maps, prefetching and element order.
     """
     _check_size("image_size", image_size)
     _check_size("batch_size", batch_size)
-    ds, _ = domain_images(root, split, domain, limit=limit, strict=strict)
-    ds = ds.map(
-        lambda x: to_float(resize_image(x, image_size)), num_parallel_calls=tf.data.AUTOTUNE
-    )
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    ds, _ = domain_images(root, split, domain, limit=limit, strict=strict, pipeline=pipeline)
+    ds = pipeline.apply_map(ds, lambda x: to_float(resize_image(x, image_size)))
+    return pipeline.finish(ds, batch_size)
 
 
 def load_unpaired_dataset(
@@ -212,6 +214,7 @@ def load_unpaired_dataset(
     strict: bool = True,
     limit: int | None = None,
     paired: bool | None = None,
+    pipeline: PipelineOptions = DEFAULT_PIPELINE,
 ) -> tf.data.Dataset:
     """Builds a `tf.data.Dataset` of (a, b) batches from an unpaired dataset.
 
@@ -242,6 +245,7 @@ def load_unpaired_dataset(
         limit: int or None. Only the first `limit` images of each domain.
         paired: bool or None. Read the split paired by index (see above); None decides by
             `has_ground_truth` for splits other than ``"train"``.
+        pipeline: PipelineOptions. Parallel maps, prefetching and element order.
 
     Returns:
         A dataset of (bs, image_size, image_size, 3) float32 batches in [-1, 1]: ``(a, b)``, or
@@ -271,7 +275,10 @@ def load_unpaired_dataset(
             "A paired read keeps A[i] and B[i] aligned, which independent random crops would "
             f"break: pass augment=False. Received: paired=True, augment=True, split={split!r}"
         )
-    images = [domain_images(root, split, d, limit=limit, strict=strict) for d in DOMAINS]
+    images = [
+        domain_images(root, split, d, limit=limit, strict=strict, pipeline=pipeline)
+        for d in DOMAINS
+    ]
     counts = [n for _, n in images]
     if paired and counts[0] != counts[1]:
         raise ValueError(
@@ -284,7 +291,7 @@ def load_unpaired_dataset(
     ends_epoch = 0 if counts[0] >= counts[1] else 1
     streams = []
     for i, (ds, n) in enumerate(images):
-        ds = ds.map(lambda x: resize_image(x, base), num_parallel_calls=tf.data.AUTOTUNE)
+        ds = pipeline.apply_map(ds, lambda x: resize_image(x, base))
         if cache:
             ds = ds.cache()
         if shuffle and not paired:
@@ -296,12 +303,9 @@ def load_unpaired_dataset(
             jitter_seed = None if seed is None else seed + 7919 * i + 1
             seeds = tf.data.Dataset.random(seed=jitter_seed, rerandomize_each_iteration=True)
             ds = tf.data.Dataset.zip((ds, seeds.batch(2, drop_remainder=True)))
-            ds = ds.map(
-                lambda x, s: to_float(_jitter(x, image_size, s)),
-                num_parallel_calls=tf.data.AUTOTUNE,
-            )
+            ds = pipeline.apply_map(ds, lambda x, s: to_float(_jitter(x, image_size, s)))
         else:
-            ds = ds.map(to_float, num_parallel_calls=tf.data.AUTOTUNE)
+            ds = pipeline.apply_map(ds, to_float)
         streams.append(ds)
     if ends_epoch == 1:  # zip stops at the first component that ends: put the finite one first
         ds = tf.data.Dataset.zip((streams[1], streams[0])).map(lambda b, a: (a, b))
@@ -311,5 +315,4 @@ def load_unpaired_dataset(
         if shuffle:
             ds = ds.shuffle(counts[0], seed=seed, reshuffle_each_iteration=True)
         ds = ds.map(lambda a, b: ((a, b), (b, a)))
-    ds = ds.batch(batch_size)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return pipeline.finish(ds, batch_size)

@@ -15,6 +15,11 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
+from tf_imgtrans.inference.optimize import (
+    InferenceFunction,
+    fold_batch_norm,
+    inference_function,
+)
 from tf_imgtrans.inference.tiling import blend_tiles, seam_ratio, tile_borders, tile_starts
 from tf_imgtrans.inference.variants import (
     FixedStatsNormalization,
@@ -216,8 +221,11 @@ def translate_samples(
 __all__ = [
     "DEFAULT_MAX_PIXELS",
     "FixedStatsNormalization",
+    "InferenceFunction",
     "MonteCarloDropout",
     "blend_tiles",
+    "fold_batch_norm",
+    "inference_function",
     "inference_variant",
     "min_size",
     "pad_to_multiple",
