@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "tf_imgtrans.commands.cyclegan",
     "tf_imgtrans.commands.evaluate",
     "tf_imgtrans.commands.bench",
+    "tf_imgtrans.commands.serve_demo",
 )
 
 # Errors that are the user's to fix: one line, exit status 2, no traceback.
