@@ -92,8 +92,12 @@ def time_calls(
     return _summary(times, warmup, first_ms)
 
 
-def _summary(times: list[float], warmup: int, first_ms: float | None) -> dict:
+def _summary(
+    times: list[float], warmup: int, first_ms: float | None, cpu_times: list[float] | None = None
+) -> dict:
+    extra = {} if cpu_times is None else {"cpu_median_ms": statistics.median(cpu_times)}
     return {
+        **extra,
         "median_ms": statistics.median(times),
         "mean_ms": statistics.fmean(times),
         "min_ms": min(times),
@@ -112,31 +116,41 @@ def time_round_robin(
 ) -> dict[str, dict]:
     """Times several callables side by side: each is warmed up, then every round calls each
     once, in turn. On a machine that other jobs load, the load then falls on all of them
-    alike, so their ratios hold better than those of runs one after the other.
+    alike, so their ratios hold better than those of runs one after the other. The CPU time
+    this process spends in each call (all its threads; time other jobs take is not counted) is
+    kept too, as ``cpu_median_ms``.
 
     Args:
         fns: {name: callable}. Units of work to compare.
         warmup, repeats, sync: as in `time_calls` (`repeats` rounds).
 
     Returns:
-        {name: the `time_calls` dict of that callable}.
+        {name: the `time_calls` dict of that callable, with ``cpu_median_ms``}.
     """
     if repeats < 1:
         raise ValueError(f"`repeats` must be >= 1. Received: repeats={repeats}")
 
-    def timed(fn) -> float:
-        start = time.perf_counter()
+    def timed(fn) -> tuple[float, float]:
+        start, cpu = time.perf_counter(), time.process_time()
         result = fn()
         if sync is not None:
             sync(result)
-        return (time.perf_counter() - start) * 1e3
+        return (time.perf_counter() - start) * 1e3, (time.process_time() - cpu) * 1e3
 
-    first = {name: [timed(fn) for _ in range(warmup)][:1] for name, fn in fns.items()}
-    times: dict[str, list[float]] = {name: [] for name in fns}
+    first = {name: [timed(fn)[0] for _ in range(warmup)][:1] for name, fn in fns.items()}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in fns}
     for _ in range(repeats):
         for name, fn in fns.items():
             times[name].append(timed(fn))
-    return {name: _summary(times[name], warmup, (first[name] or [None])[0]) for name in fns}
+    return {
+        name: _summary(
+            [t for t, _ in times[name]],
+            warmup,
+            (first[name] or [None])[0],
+            [c for _, c in times[name]],
+        )
+        for name in fns
+    }
 
 
 def format_table(rows: Sequence[dict], columns: Sequence[str], title: str = "") -> str:

@@ -32,6 +32,12 @@ UNPAIRED_VARIANTS = {k: PAIRED_VARIANTS[k] for k in list(PAIRED_VARIANTS)[:3]}
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", type=int, default=256, help="crop size (loaded at size·286/256)")
     parser.add_argument("--images", type=int, default=400, help="pairs written (facades: 400)")
+    parser.add_argument(
+        "--file-size",
+        type=int,
+        default=None,
+        help="side of each image in the files (default: --size, as the published facades)",
+    )
     parser.add_argument("--batch-size", type=int, default=1, help="batch size (papers: 1)")
     parser.add_argument("--epochs", type=int, default=3, help="epochs read per variant")
     parser.add_argument(
@@ -151,12 +157,11 @@ def run(args: argparse.Namespace) -> dict:
 
     if args.quick:
         args.size, args.images, args.epochs = 64, 32, 2
+    file_size = args.file_size or args.size
     with tempfile.TemporaryDirectory(prefix="data-speed-") as root:
         start = time.perf_counter()
-        paired_root, unpaired_root = write_datasets(root, args.images, args.size * 2)
+        paired_root, unpaired_root = write_datasets(root, args.images, file_size)
         written_s = time.perf_counter() - start
-        # Files at 2× the crop size, as photos usually are larger than the training size: the
-        # resize to 286 then does real work (the published facades are 256, resized up).
         paired = measure_pipelines(load_paired_dataset, paired_root, PAIRED_VARIANTS, args, 1)
         unpaired = measure_pipelines(
             load_unpaired_dataset, unpaired_root, UNPAIRED_VARIANTS, args, 2
@@ -188,8 +193,9 @@ def run(args: argparse.Namespace) -> dict:
         "cpu_share_pct",
     ]
     note = (
-        f"{args.images} files of {args.size * 2}² per domain (pairs {args.size * 2}×"
-        f"{args.size * 4}), crops of {args.size}², batch {args.batch_size}; wrote them in "
+        f"{args.images} JPEG files of {file_size}² per domain (pairs {file_size}×"
+        f"{file_size * 2}), loaded at {round(args.size * 286 / 256)}², random crops of "
+        f"{args.size}² and mirroring, batch {args.batch_size}; wrote them in "
         f"{written_s:.1f} s. epoch1: decoding every file; later: from the cache (where on). "
         "cpu_share_pct: the share of the pipeline's own throughput the training step uses, "
         "i.e. about how much of the machine feeding it takes while both share the cores."

@@ -208,12 +208,15 @@ def time_backends(runners, generator, folder, x, side, args, warmup, repeats, sk
 
 def make_row(name, size, backend, timing, flops, peak, threads, error) -> dict:
     """One table row. GFLOP/s from the median call; the shares of peak from the fastest call,
-    the one least disturbed by other jobs (the measured peak is a best-of too)."""
+    the one least disturbed by other jobs (the measured peak is a best-of too), and, load-free,
+    from the CPU time the call used (FLOPs per CPU-second over one core's derived peak)."""
     cores = peak["cores"]
     int8 = backend == "tflite_int8"
     derived = peak["int8_derived_gops"] if int8 else peak["derived_gflops"]
     measured = None if int8 else peak["measured_gflops"]
     best = flops / (timing["min_ms"] * 1e6)
+    cpu_ms = timing.get("cpu_median_ms")
+    per_cpu_second = flops / (cpu_ms * 1e6) if cpu_ms else None
     return {
         "model": name,
         "size": size,
@@ -226,6 +229,8 @@ def make_row(name, size, backend, timing, flops, peak, threads, error) -> dict:
         "best_gflop_s": best,
         "pct_derived_peak": _share(best, derived and derived * threads / cores),
         "pct_measured_peak": _share(best, measured and measured * threads / cores),
+        "cpu_ms": cpu_ms,
+        "pct_peak_per_cpu_s": _share(per_cpu_second, derived and derived / cores),
         "max_abs_err": error,
     }
 
@@ -331,6 +336,8 @@ def run(args: argparse.Namespace) -> dict:
         "best_gflop_s",
         "pct_derived_peak",
         "pct_measured_peak",
+        "cpu_ms",
+        "pct_peak_per_cpu_s",
         "max_abs_err",
         "note",
     ]
@@ -356,6 +363,8 @@ def peak_summary(peak: dict) -> str:
         f"{peak['clock_ghz']:.2f} GHz ({peak['clock_source']}) × {peak['flops_per_cycle']} "
         f"FLOPs/cycle/core ({peak['assumption']}); measured {peak['measured_gflops']:.0f} "
         f"GFLOP/s ({peak['measured_how']}); int8 derived {peak['int8_derived_gops'] or 0:.0f} "
-        "GOP/s. Shares of peak use the fastest call; TF.js (1 thread) is compared with one "
-        "core's peak, int8 with the int8 peak."
+        "GOP/s. pct_derived_peak and pct_measured_peak: FLOPs / the fastest call's wall time "
+        "over the peak of the threads used (TF.js runs 1 thread); pct_peak_per_cpu_s: FLOPs "
+        "per CPU-second this process spent (median call, all threads; what other jobs take "
+        "does not count) over one core's derived peak. int8 rows use the int8 peak."
     )
