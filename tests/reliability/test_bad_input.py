@@ -77,9 +77,9 @@ def test_translate_folder_skips_and_counts_bad_files_unless_strict(tmp_path, gen
     )
 
 
-def test_translate_converts_unusual_modes_and_sizes(tmp_path, generator_file):
-    src = tmp_path / "in"
-    src.mkdir()
+def unusual_images(src):
+    """Writes gray, RGBA, palette, 16-bit, 1×1 and EXIF-rotated images of 21×33 into `src`."""
+    src.mkdir(exist_ok=True)
     rgb = _rgb(21, 33)
     Image.fromarray(rgb[..., 0]).save(src / "gray.png")
     Image.fromarray(np.dstack([rgb, np.full(rgb.shape[:2], 128, np.uint8)])).save(src / "rgba.png")
@@ -89,6 +89,11 @@ def test_translate_converts_unusual_modes_and_sizes(tmp_path, generator_file):
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90° on display
     Image.fromarray(rgb).save(src / "rotated.jpg", exif=exif.tobytes())
+    return src
+
+
+def test_translate_converts_unusual_modes_and_sizes(tmp_path, generator_file):
+    src = unusual_images(tmp_path / "in")
     assert (
         main(["translate", "--model", generator_file, str(src), "--out", str(tmp_path / "o")]) == 0
     )
@@ -184,3 +189,26 @@ def test_models_with_code_are_refused_by_safe_mode(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Could not load the model" in err and "safe_mode" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_huge_images_are_refused_with_the_limit_and_how_to_raise_it(
+    tmp_path, generator_file, capsys, monkeypatch
+):
+    from PIL import Image as PILImage
+
+    from tf_imgtrans.data.io import max_image_pixels
+
+    assert max_image_pixels() == 2 * PILImage.MAX_IMAGE_PIXELS  # Pillow's bomb limit by default
+    Image.fromarray(_rgb(40, 50)).save(tmp_path / "big.png")  # 2,000 pixels
+    args = ["translate", "--model", generator_file, str(tmp_path / "big.png")]
+    monkeypatch.setenv("TF_IMGTRANS_MAX_IMAGE_PIXELS", "1000")
+    assert main([*args, "--out", str(tmp_path / "o"), "--strict"]) == 2
+    err = capsys.readouterr().err
+    assert "big.png" in err and "too large" in err and "TF_IMGTRANS_MAX_IMAGE_PIXELS" in err
+    assert err.count("\n") == 1
+    monkeypatch.setenv("TF_IMGTRANS_MAX_IMAGE_PIXELS", "5000")
+    assert main([*args, "--out", str(tmp_path / "o")]) == 0
+    assert Image.open(tmp_path / "o" / "big.png").size == (50, 40)
+    monkeypatch.setenv("TF_IMGTRANS_MAX_IMAGE_PIXELS", "lots")
+    assert main([*args, "--out", str(tmp_path / "p")]) == 2
+    assert "positive whole number" in capsys.readouterr().err

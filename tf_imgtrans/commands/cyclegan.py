@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
+from tf_imgtrans.commands.train_options import add_run_options, config_values, run_kwargs
 
 # CycleGANConfig field -> option. Defaults are None so that a resumed run can tell what the user
 # set from what it saved (the config's defaults apply otherwise).
@@ -40,26 +40,15 @@ OPTIONS = {
 
 def register(commands, models) -> None:
     p = models.add_parser("cyclegan", help="unpaired translation (Zhu et al. 2017)")
-    p.add_argument("--out", required=True, help="output folder of the run")
-    for field, (flag, kind, help_text) in OPTIONS.items():
-        p.add_argument(flag, dest=field, type=kind, help=help_text)
-    p.add_argument("--no-tensorboard", action="store_true")
-    p.add_argument("--steps-per-epoch", type=int, help=argparse.SUPPRESS)
-    p.add_argument("--resume", action="store_true", help="continue the run in --out")
+    add_run_options(p, OPTIONS)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from tf_imgtrans.training.cyclegan import CycleGANConfig, train_cyclegan
 
-    values = {f: getattr(args, f) for f in OPTIONS if getattr(args, f) is not None}
-    if args.no_tensorboard:
-        values["tensorboard"] = False
     result = train_cyclegan(
-        CycleGANConfig.from_dict(values),
-        args.out,
-        resume=args.resume,
-        steps_per_epoch=args.steps_per_epoch,
+        CycleGANConfig.from_dict(config_values(args, OPTIONS)), args.out, **run_kwargs(args)
     )
     print(
         f"Generators: {result.paths['generator_AtoB']} (A -> B), "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
+from tf_imgtrans.commands.train_options import add_run_options, config_values, run_kwargs
 
 # Pix2PixConfig field -> option. Defaults are None so that a resumed run can tell what the user
 # set from what it saved (the config's defaults apply otherwise).
@@ -29,40 +29,17 @@ OPTIONS = {
 
 def register(commands, models) -> None:
     p = models.add_parser("pix2pix", help="paired translation (Isola et al. 2017)")
-    p.add_argument("--out", required=True, help="output folder of the run")
-    for field, (flag, kind, help_text) in OPTIONS.items():
-        p.add_argument(flag, dest=field, type=kind, help=help_text)
-    p.add_argument("--no-tensorboard", action="store_true")
-    p.add_argument(
-        "--strict",
-        action="store_true",
-        help="stop at the first unreadable image (default: skip and count them, with a warning)",
-    )
-    p.add_argument(
-        "--strategy",
-        default="default",
-        choices=["default", "mirrored", "multiworker", "tpu"],
-        help="tf.distribute strategy; --batch-size is the global batch (see README)",
-    )
-    p.add_argument("--steps-per-epoch", type=int, help=argparse.SUPPRESS)
-    p.add_argument("--resume", action="store_true", help="continue the run in --out")
+    add_run_options(p, OPTIONS)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from tf_imgtrans.training import Pix2PixConfig, train_pix2pix
 
-    values = {f: getattr(args, f) for f in OPTIONS if getattr(args, f) is not None}
-    if args.no_tensorboard:
-        values["tensorboard"] = False
-    if args.strict:
-        values["strict"] = True
     result = train_pix2pix(
-        Pix2PixConfig.from_dict(values),
+        Pix2PixConfig.from_dict(config_values(args, OPTIONS)),
         args.out,
-        resume=args.resume,
-        steps_per_epoch=args.steps_per_epoch,
-        strategy=args.strategy,
+        **run_kwargs(args),
     )
     print(f"Generator: {result.paths['generator']}")
     print(f"Samples:   {result.paths['samples']}/   Loss curves: {result.paths['losses']}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
+from tf_imgtrans.commands.train_options import add_run_options, config_values, run_kwargs
 
 # Config field -> option. Defaults are None so that a resumed run can tell what the user set from
 # what it saved (the config's defaults apply otherwise).
@@ -45,43 +45,24 @@ ADAIN = {
 }
 
 
-def _add(p, options: dict) -> None:
-    p.add_argument("--out", required=True, help="output folder of the run")
-    for field, (flag, kind, help_text) in options.items():
-        p.add_argument(flag, dest=field, type=kind, help=help_text)
-    p.add_argument("--no-tensorboard", action="store_true")
-    p.add_argument("--steps-per-epoch", type=int, help=argparse.SUPPRESS)
-    p.add_argument("--resume", action="store_true", help="continue the run in --out")
-
-
 def register(commands, models) -> None:
     p = models.add_parser(
         "fast-style", help="a feed-forward network for one style (Johnson et al. 2016)"
     )
-    _add(p, FAST_STYLE)
+    add_run_options(p, FAST_STYLE)
     p.set_defaults(func=run_fast_style)
     p = models.add_parser(
         "adain", help="arbitrary style transfer with AdaIN (Huang & Belongie 2017)"
     )
-    _add(p, ADAIN)
+    add_run_options(p, ADAIN)
     p.set_defaults(func=run_adain)
-
-
-def _values(args, options: dict) -> dict:
-    values = {f: getattr(args, f) for f in options if getattr(args, f) is not None}
-    if args.no_tensorboard:
-        values["tensorboard"] = False
-    return values
 
 
 def run_fast_style(args) -> int:
     from tf_imgtrans.training.style import FastStyleConfig, train_fast_style
 
     result = train_fast_style(
-        FastStyleConfig.from_dict(_values(args, FAST_STYLE)),
-        args.out,
-        resume=args.resume,
-        steps_per_epoch=args.steps_per_epoch,
+        FastStyleConfig.from_dict(config_values(args, FAST_STYLE)), args.out, **run_kwargs(args)
     )
     print(f"Generator: {result.paths['generator']}  (tf-imgtrans translate --model …)")
     print(f"Samples:   {result.paths['samples']}/   Loss curves: {result.paths['losses']}")
@@ -92,10 +73,7 @@ def run_adain(args) -> int:
     from tf_imgtrans.training.style import AdaINConfig, train_adain
 
     result = train_adain(
-        AdaINConfig.from_dict(_values(args, ADAIN)),
-        args.out,
-        resume=args.resume,
-        steps_per_epoch=args.steps_per_epoch,
+        AdaINConfig.from_dict(config_values(args, ADAIN)), args.out, **run_kwargs(args)
     )
     print(f"Stylizer:  {result.paths['stylizer']}  (tf-imgtrans stylize --method adain --model …)")
     print(f"Samples:   {result.paths['samples']}/   Loss curves: {result.paths['losses']}")

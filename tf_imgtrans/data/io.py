@@ -146,7 +146,9 @@ def load_image(path: str) -> np.ndarray:
 
     Raises:
         FileNotFoundError: `path` does not exist.
-        ImageDecodeError: the file is empty, truncated, corrupt or not an image.
+        ImageDecodeError: the file is empty, truncated, corrupt or not an image, or holds more
+            pixels than the decompression-bomb limit (Pillow's 178,956,970 by default, about
+            13,000 × 13,000; set `TF_IMGTRANS_MAX_IMAGE_PIXELS` to raise it).
 
     Example:
 
@@ -159,7 +161,7 @@ def load_image(path: str) -> np.ndarray:
     with open(path, "rb") as f:
         data = f.read()
     try:
-        with Image.open(io.BytesIO(data)) as img:
+        with _open_checked(io.BytesIO(data), path) as img:
             img.seek(0)
             img.load()
             oriented = ImageOps.exif_transpose(img)
@@ -178,13 +180,51 @@ def load_image(path: str) -> np.ndarray:
         ValueError,
         EOFError,
         IndexError,
-        Image.DecompressionBombError,
     ) as err:
         raise ImageDecodeError(
             f"Could not decode image (truncated or corrupt?): {type(err).__name__}: {err}. "
             f"Received: path={path}",
             path,
         ) from err
+
+
+def max_image_pixels() -> int | None:
+    """The most pixels `load_image` decodes: `TF_IMGTRANS_MAX_IMAGE_PIXELS` if set, else the
+    size at which Pillow refuses an image as a decompression bomb (2 × `PIL.Image.MAX_IMAGE_PIXELS`,
+    178,956,970 by default: about 13,000 × 13,000)."""
+    value = os.environ.get("TF_IMGTRANS_MAX_IMAGE_PIXELS", "").strip()
+    if not value:
+        return None if Image.MAX_IMAGE_PIXELS is None else 2 * Image.MAX_IMAGE_PIXELS
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(
+            "TF_IMGTRANS_MAX_IMAGE_PIXELS must be a positive whole number of pixels. "
+            f"Received: {value!r}"
+        )
+    return int(value)
+
+
+def _open_checked(source, path: str) -> Image.Image:
+    """`Image.open(source)` (header only) with our size check against `max_image_pixels()` in
+    place of Pillow's decompression-bomb warning and error, and a message that says what to do."""
+    limit = max_image_pixels()
+    previous = Image.MAX_IMAGE_PIXELS
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        Image.MAX_IMAGE_PIXELS = None
+        try:
+            img = Image.open(source)
+        finally:
+            Image.MAX_IMAGE_PIXELS = previous
+    if limit is not None and img.width * img.height > limit:
+        img.close()
+        raise ImageDecodeError(
+            f"Image too large to decode safely: {img.width}×{img.height} = "
+            f"{img.width * img.height:,} pixels, over the limit of {limit:,} (a guard against "
+            "decompression bombs). Shrink it, or raise the limit with "
+            f"TF_IMGTRANS_MAX_IMAGE_PIXELS=N. Received: path={path}",
+            path,
+        )
+    return img
 
 
 def probe_size(path: str) -> tuple[int, int]:
@@ -203,12 +243,14 @@ def probe_size(path: str) -> tuple[int, int]:
     path = os.fspath(path)
     _check_file(path)
     try:
-        with Image.open(path) as img:
+        with _open_checked(path, path) as img:
             width, height = img.size
             # PNG's getexif() decodes the whole image to look for a late eXIf chunk; only
             # formats that keep EXIF in the header (or a PNG with an early one) are asked.
             has_exif = img.format in ("JPEG", "MPO", "TIFF", "WEBP") or "exif" in img.info
             orientation = img.getexif().get(0x0112, 1) if has_exif else 1
+    except ImageDecodeError:
+        raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as err:
         raise ImageDecodeError(
             f"File is not a readable image (corrupt, truncated or not an image): "

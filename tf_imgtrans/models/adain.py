@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tf_imgtrans.distribute import replica_scale
 from tf_imgtrans.losses.perceptual import adain_style_loss, content_loss
 from tf_imgtrans.models.base import TranslationTrainer, resolve_jit_compile
 from tf_imgtrans.networks.adain import ADAIN_LAYERS, adain, adain_stylizer, feature_stats
@@ -108,17 +109,19 @@ class AdaIN(TranslationTrainer):
         content, style = data[0], data[1]
         with tf.GradientTape() as tape:
             values = self._loss_terms(content, style, training=True)
+            # Each replica's mean loss / replicas: the optimizer sums their gradients.
+            scaled = values["loss"] * replica_scale()
         d_vars = self.decoder.trainable_variables
-        self.d_optimizer.apply(tape.gradient(values["loss"], d_vars), d_vars)
+        self.d_optimizer.apply(tape.gradient(scaled, d_vars), d_vars)
         for name, value in values.items():
             self.trackers[name].update_state(value)
-        return {name: t.result() for name, t in self.trackers.items()}
+        return self.report(self.trackers)
 
     def test_step(self, data):
         values = self._loss_terms(data[0], data[1], training=False)
         for name, value in values.items():
             self.trackers[name].update_state(value)
-        return {name: t.result() for name, t in self.trackers.items()}
+        return self.report(self.trackers)
 
     def stylizer(self, alpha: float = 1.0) -> keras.Model:
         """The inference model (content, style) -> stylized image, sharing this trainer's

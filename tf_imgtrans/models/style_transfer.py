@@ -8,6 +8,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tf_imgtrans.distribute import replica_scale
 from tf_imgtrans.losses.perceptual import (
     content_loss,
     gram_matrix,
@@ -168,18 +169,20 @@ class FastStyleTransfer(TranslationTrainer):
         with tf.GradientTape() as tape:
             y = self.generator(x, training=True)
             values = self._loss_terms(x, y)
+            # Each replica's mean loss / replicas: the optimizer sums their gradients.
+            scaled = values["loss"] * replica_scale()
         g_vars = self.generator.trainable_variables
-        self.g_optimizer.apply(tape.gradient(values["loss"], g_vars), g_vars)
+        self.g_optimizer.apply(tape.gradient(scaled, g_vars), g_vars)
         for name, value in values.items():
             self.trackers[name].update_state(value)
-        return {name: t.result() for name, t in self.trackers.items()}
+        return self.report(self.trackers)
 
     def test_step(self, data):
         x = _images(data)
         values = self._loss_terms(x, self.generator(x, training=False))
         for name, value in values.items():
             self.trackers[name].update_state(value)
-        return {name: t.result() for name, t in self.trackers.items()}
+        return self.report(self.trackers)
 
     def visuals(self, batch):
         x = np.asarray(_images(batch))

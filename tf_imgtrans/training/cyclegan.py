@@ -5,12 +5,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-import keras
+import tensorflow as tf
 
 from tf_imgtrans.data import load_unpaired_dataset, resolve_unpaired_spec, unpaired_splits
 from tf_imgtrans.models import CycleGAN
 from tf_imgtrans.networks import patchgan_discriminator, resnet_generator
-from tf_imgtrans.training.run import RunConfig, RunResult, first_batch, fit_run, open_run
+from tf_imgtrans.training.run import (
+    RunConfig,
+    RunResult,
+    first_batch,
+    fit_run,
+    make_optimizer,
+    start_run,
+)
 
 GENERATOR_FILES = {
     "generator_AtoB": "generator_AtoB.keras",
@@ -32,6 +39,9 @@ class CycleGANConfig(RunConfig):
     image_size: int = 256
     load_size: int | None = None  # None: image_size · 286/256
     batch_size: int = 1
+    augment: bool = True  # random crop from load_size and mirroring (the paper's)
+    shuffle: bool = True  # a new order every epoch (each domain on its own, as unaligned data)
+    strict: bool = False  # False: unreadable files are skipped and counted; True: they stop the run
     n_blocks: int | None = None  # None: 9 at 256 px and above, 6 below (the paper's choice)
     ngf: int = 64
     ndf: int = 64
@@ -43,6 +53,7 @@ class CycleGANConfig(RunConfig):
     lambda_cycle: float = 10.0
     lambda_identity: float = 0.5
     pool_size: int = 50
+    optimizer: str = "adam"  # "adam" (paper) or "sgd" (plain gradient steps, e.g. for checks)
     lr: float = 2e-4
     beta_1: float = 0.5
     limit: int | None = None
@@ -98,8 +109,8 @@ def build_cyclegan(config: CycleGANConfig) -> CycleGAN:
         name="cyclegan",
     )
     model.compile(
-        g_optimizer=keras.optimizers.Adam(config.lr, beta_1=config.beta_1),
-        d_optimizer=keras.optimizers.Adam(config.lr, beta_1=config.beta_1),
+        g_optimizer=make_optimizer(config.optimizer, config.lr, config.beta_1),
+        d_optimizer=make_optimizer(config.optimizer, config.lr, config.beta_1),
         gan_mode=config.gan_mode,
         lambda_cycle=config.lambda_cycle,
         lambda_identity=config.lambda_identity,
@@ -116,6 +127,7 @@ def train_cyclegan(
     verbose: int | str = "auto",
     steps_per_epoch: int | None = None,
     callbacks: list | None = None,
+    strategy: str | tf.distribute.Strategy = "default",
 ) -> RunResult:
     """Trains CycleGAN on `config.data` and writes the run to `out`.
 
@@ -135,21 +147,24 @@ def train_cyclegan(
         verbose: Keras verbosity for `fit` (progress bars by default).
         steps_per_epoch: int, optional. Limit each epoch (smoke tests).
         callbacks: list, optional. More Keras callbacks.
+        strategy: a `tf.distribute.Strategy` or a name for `tf_imgtrans.distribute.get_strategy`
+            ("default", "mirrored", "multiworker", "tpu"); `config.batch_size` is the global
+            batch, split across replicas, and the image pools hold the global batch's fakes.
 
     Raises:
         FileExistsError: `out` holds checkpoints of another run and `resume` is False.
     """
-    config, latest = open_run(config, out, resume)
-    if config.seed is not None:
-        keras.utils.set_random_seed(config.seed)
+    config, latest, strategy = start_run(config, out, resume, strategy)
     root = resolve_unpaired_spec(config.data, image_size=config.image_size)
-    common = {"image_size": config.image_size, "limit": config.limit}
+    common = {"image_size": config.image_size, "limit": config.limit, "strict": config.strict}
     train = load_unpaired_dataset(
         root,
         "train",
         load_size=config.load_size,
         batch_size=config.batch_size,
         seed=config.seed,
+        augment=config.augment,
+        shuffle=config.shuffle,
         **common,
     )
     has_test = "test" in unpaired_splits(root)
@@ -167,9 +182,11 @@ def train_cyclegan(
             paired=False,
             image_size=config.image_size,
             limit=4,
+            strict=config.strict,
         )
     )
-    model = build_cyclegan(config)
+    with strategy.scope():
+        model = build_cyclegan(config)
     return fit_run(
         model,
         config,

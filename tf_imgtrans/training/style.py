@@ -11,12 +11,19 @@ import keras
 import tensorflow as tf
 
 from tf_imgtrans.callbacks import atomic_save_model, epoch_is_good
-from tf_imgtrans.data import image_files, load_image_dataset
+from tf_imgtrans.data import image_files, load_image_dataset, validate_images
 from tf_imgtrans.models import AdaIN, FastStyleTransfer
 from tf_imgtrans.models.style_transfer import JOHNSON_CONTENT_LAYERS, JOHNSON_STYLE_LAYERS
 from tf_imgtrans.networks import adain_decoder, adain_encoder, get_generator, vgg_features
 from tf_imgtrans.style.images import as_float_image, long_side_shape, resize
-from tf_imgtrans.training.run import RunConfig, RunResult, first_batch, fit_run, open_run
+from tf_imgtrans.training.run import (
+    RunConfig,
+    RunResult,
+    first_batch,
+    fit_run,
+    make_optimizer,
+    start_run,
+)
 
 
 @dataclass
@@ -39,6 +46,9 @@ class FastStyleConfig(RunConfig):
     content_weight: float = 1.0
     style_weight: float = 5.0  # with 1 / channels² per style layer (see FastStyleTransfer)
     tv_weight: float = 1e4
+    shuffle: bool = True  # a new order of the content images every epoch
+    strict: bool = False  # False: unreadable files are skipped and counted; True: they stop the run
+    optimizer: str = "adam"  # "adam" (paper) or "sgd" (plain gradient steps, e.g. for checks)
     lr: float = 1e-3
     arch: str = "vgg16"
     vgg_weights: str = "imagenet"
@@ -65,6 +75,9 @@ class AdaINConfig(RunConfig):
     batch_size: int = 8
     content_weight: float = 1.0
     style_weight: float = 10.0
+    shuffle: bool = True  # new orders of content and style images (new pairs) every epoch
+    strict: bool = False  # False: unreadable files are skipped and counted; True: they stop the run
+    optimizer: str = "adam"  # "adam" (paper) or "sgd" (plain gradient steps, e.g. for checks)
     lr: float = 1e-4
     arch: str = "vgg16"
     vgg_weights: str = "imagenet"
@@ -106,7 +119,7 @@ def build_fast_style(config: FastStyleConfig) -> FastStyleTransfer:
     )
     model = FastStyleTransfer(generator, vgg, style, name="fast_style_transfer")
     model.compile(
-        g_optimizer=keras.optimizers.Adam(config.lr),
+        g_optimizer=make_optimizer(config.optimizer, config.lr),
         content_weight=config.content_weight,
         style_weight=config.style_weight,
         tv_weight=config.tv_weight,
@@ -121,6 +134,7 @@ def train_fast_style(
     verbose: int | str = "auto",
     steps_per_epoch: int | None = None,
     callbacks: list | None = None,
+    strategy: str | tf.distribute.Strategy = "default",
 ) -> RunResult:
     """Trains a fast style transfer network on the content images of `config.data` and writes the
     run to `out`: `generator.keras` (the transformation network, a plain generator that
@@ -134,27 +148,29 @@ def train_fast_style(
         verbose: Keras verbosity for `fit`.
         steps_per_epoch: int, optional. Limit each epoch (smoke tests).
         callbacks: list, optional. More Keras callbacks.
+        strategy: a `tf.distribute.Strategy` or a name for `tf_imgtrans.distribute.get_strategy`
+            ("default", "mirrored", "multiworker", "tpu"); `config.batch_size` is the global
+            batch, split across replicas.
     """
-    config, latest = open_run(config, out, resume)
-    if config.seed is not None:
-        keras.utils.set_random_seed(config.seed)
+    config, latest, strategy = start_run(config, out, resume, strategy)
     if config.image_size % 4:
         raise ValueError(
             f"`image_size` must be a multiple of 4. Received: image_size={config.image_size}"
         )
     files = image_files(_require(config.data, "The content image folder", "--data"), True)
-    files = files[: config.limit] if config.limit else files
+    files = validate_images(files[: config.limit] if config.limit else files, config.strict)
     train = load_image_dataset(
         files,
         image_size=config.image_size,
         batch_size=config.batch_size,
-        shuffle=True,
+        shuffle=config.shuffle,
         seed=config.seed,
     )
     sample_batch = first_batch(
         _as_tuples(load_image_dataset(files[:4], image_size=config.image_size, batch_size=4))
     )
-    model = build_fast_style(config)
+    with strategy.scope():
+        model = build_fast_style(config)
     return fit_run(
         model,
         config,
@@ -188,7 +204,7 @@ def build_adain(config: AdaINConfig) -> AdaIN:
     encoder = adain_encoder(arch=config.arch, weights=config.vgg_weights)
     model = AdaIN(encoder, adain_decoder(arch=config.arch), name="adain")
     model.compile(
-        optimizer=keras.optimizers.Adam(config.lr),
+        optimizer=make_optimizer(config.optimizer, config.lr),
         content_weight=config.content_weight,
         style_weight=config.style_weight,
     )
@@ -203,7 +219,7 @@ def _adain_images(files, config: AdaINConfig, seed) -> tf.data.Dataset:
         load_size=config.load_size,
         batch_size=config.batch_size,
         augment=crop,
-        shuffle=True,
+        shuffle=config.shuffle,
         seed=seed,
     )
     # Re-batched after zipping, so that every content image has a style image.
@@ -217,6 +233,7 @@ def train_adain(
     verbose: int | str = "auto",
     steps_per_epoch: int | None = None,
     callbacks: list | None = None,
+    strategy: str | tf.distribute.Strategy = "default",
 ) -> RunResult:
     """Trains the AdaIN decoder on content images (`config.content`) paired at random with style
     images (`config.style`) and writes the run to `out`: `stylizer.keras` (the inference model:
@@ -226,16 +243,15 @@ def train_adain(
 
     Arguments as `train_fast_style`.
     """
-    config, latest = open_run(config, out, resume)
-    if config.seed is not None:
-        keras.utils.set_random_seed(config.seed)
+    config, latest, strategy = start_run(config, out, resume, strategy)
     if config.image_size % 8:
         raise ValueError(
             f"`image_size` must be a multiple of 8. Received: image_size={config.image_size}"
         )
     content = image_files(_require(config.content, "The content image folder", "--content"), True)
     style = image_files(_require(config.style, "The style image folder", "--style"), True)
-    content = content[: config.limit] if config.limit else content
+    content = validate_images(content[: config.limit] if config.limit else content, config.strict)
+    style = validate_images(style, config.strict)
     seed = config.seed
     style_ds = _adain_images(style, config, None if seed is None else seed + 7).repeat()
     train = tf.data.Dataset.zip((_adain_images(content, config, seed), style_ds))
@@ -249,7 +265,8 @@ def train_adain(
 
     # Styles spread over the folder (names often group by source).
     sample_batch = (fixed(content), fixed(style[:: max(1, len(style) // n)]))
-    model = build_adain(config)
+    with strategy.scope():
+        model = build_adain(config)
     stylizer = os.path.join(out, "stylizer.keras")
     result = fit_run(
         model,

@@ -1,0 +1,50 @@
+"""What the `train` commands share: the run options (--out, --resume, --strategy, …) and the
+mapping from a command's options to its run config's fields."""
+
+from __future__ import annotations
+
+import argparse
+
+from tf_imgtrans.distribute import STRATEGIES
+
+
+def add_run_options(p: argparse.ArgumentParser, options: dict) -> None:
+    """Adds --out, one option per config field of `options` ({field: (flag, type, help)}, each
+    defaulting to None so that a resumed run can tell what the user set from what it saved),
+    --no-tensorboard, --strict, --strategy, --resume and the hidden --steps-per-epoch."""
+    p.add_argument("--out", required=True, help="output folder of the run")
+    for field, (flag, kind, help_text) in options.items():
+        p.add_argument(flag, dest=field, type=kind, help=help_text)
+    p.add_argument("--no-tensorboard", action="store_true")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at the first unreadable image (default: skip and count them, with a warning)",
+    )
+    p.add_argument(
+        "--strategy",
+        default="default",
+        choices=list(STRATEGIES),
+        help="tf.distribute strategy; --batch-size is the global batch (see README)",
+    )
+    p.add_argument("--steps-per-epoch", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--resume", action="store_true", help="continue the run in --out")
+
+
+def config_values(args: argparse.Namespace, options: dict) -> dict:
+    """The config fields the user set on the command line."""
+    values = {f: getattr(args, f) for f in options if getattr(args, f) is not None}
+    if args.no_tensorboard:
+        values["tensorboard"] = False
+    if args.strict:
+        values["strict"] = True
+    return values
+
+
+def run_kwargs(args: argparse.Namespace) -> dict:
+    """The keyword arguments every `train_*` function takes from the command line."""
+    return {
+        "resume": args.resume,
+        "steps_per_epoch": args.steps_per_epoch,
+        "strategy": args.strategy,
+    }
