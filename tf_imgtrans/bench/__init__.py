@@ -7,6 +7,11 @@ folder both call them.
 
 # name -> (module, one-line help). Modules are imported only when their benchmark runs.
 BENCHMARKS: dict[str, tuple[str, str]] = {
+    "train_speed": (
+        "tf_imgtrans.bench.train_speed",
+        "training images/s and ms/step per speed option (precision, XLA), beside the "
+        "tutorial-style TensorFlow step and the PyTorch reference",
+    ),
     "infer_speed": (
         "tf_imgtrans.bench.infer_speed",
         "generator latency, GFLOP/s and share of CPU peak on each runtime (Keras, XLA, SavedModel, "

@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_imgtrans.precision import compute_dtype, loss_scaled
+
 
 def default_adam() -> keras.optimizers.Optimizer:
     """Adam with the papers' settings: learning rate 2e-4, β1 = 0.5."""
@@ -36,7 +38,12 @@ class TranslationTrainer(keras.Model):
     initial_learning_rates: dict[str, float]
 
     def _set_optimizers(self, optimizers: dict[str, keras.optimizers.Optimizer | None]) -> None:
+        """Sets `optimizers` (None: `default_adam()`). Where a network computes in float16, each
+        is wrapped in a dynamic `LossScaleOptimizer`; train steps take gradients of
+        `optimizer.scale_loss(loss)`, which is the loss itself for other optimizers."""
         self.optimizers = {name: opt or default_adam() for name, opt in optimizers.items()}
+        if compute_dtype(self.networks.values()) == "float16":
+            self.optimizers = {name: loss_scaled(opt) for name, opt in self.optimizers.items()}
         self.initial_learning_rates = {
             name: float(keras.ops.convert_to_numpy(opt.learning_rate))
             for name, opt in self.optimizers.items()

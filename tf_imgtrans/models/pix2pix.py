@@ -110,14 +110,14 @@ class Pix2Pix(TranslationTrainer):
                 d_loss, d_real, d_fake = discriminator_adversarial_loss(
                     real_logits, fake_logits, self.gan_mode
                 )
-                d_scaled = d_loss * scale
+                d_scaled = self.d_optimizer.scale_loss(d_loss * scale)
             d_vars = self.discriminator.trainable_variables
             self.d_optimizer.apply(d_tape.gradient(d_scaled, d_vars), d_vars)
             # --- G: fool the updated D, and stay close to the target ---
             g_gan = generator_adversarial_loss(self._discriminate(x, fake), self.gan_mode)
             g_l1 = l1_loss(y, fake)
             g_loss = g_gan + self.lambda_l1 * g_l1
-            g_scaled = g_loss * scale
+            g_scaled = self.g_optimizer.scale_loss(g_loss * scale)
         g_vars = self.generator.trainable_variables
         self.g_optimizer.apply(g_tape.gradient(g_scaled, g_vars), g_vars)
 

@@ -10,6 +10,7 @@ import tensorflow as tf
 from tf_imgtrans.data import available_splits, load_paired_dataset, resolve_paired_spec
 from tf_imgtrans.models import Pix2Pix
 from tf_imgtrans.networks import get_discriminator, get_generator
+from tf_imgtrans.precision import precision_scope
 from tf_imgtrans.training.run import (
     RunConfig,
     RunResult,
@@ -53,6 +54,7 @@ class Pix2PixConfig(RunConfig):
     checkpoint_every: int = 1
     keep_checkpoints: int = 3
     tensorboard: bool = True
+    precision: str = "float32"  # "mixed_bfloat16", "mixed_float16", "auto": tf_imgtrans.precision
     extra: dict = field(default_factory=dict)
 
     settings_name = "Pix2Pix"
@@ -72,20 +74,23 @@ def unet_downs_for(image_size: int) -> int:
 
 
 def build_pix2pix(config: Pix2PixConfig) -> Pix2Pix:
-    """The compiled Pix2Pix trainer that `config` describes."""
+    """The compiled Pix2Pix trainer that `config` describes; its networks are built under the
+    dtype policy of `config.precision` (float32 variables either way)."""
     kwargs = {
         "ngf": config.ngf,
         "dropout": config.dropout,
         "upsampling": config.upsampling,
         "norm": config.norm,
     }
-    if config.generator == "auto":
-        generator = get_generator("unet", num_downs=unet_downs_for(config.image_size), **kwargs)
-    else:
-        generator = get_generator(config.generator, **kwargs)
-    discriminator = get_discriminator(
-        "patch", n_layers=config.n_layers, ndf=config.ndf, input_channels=6, norm=config.norm
-    )
+    with precision_scope(config.precision):
+        if config.generator == "auto":
+            downs = unet_downs_for(config.image_size)
+            generator = get_generator("unet", num_downs=downs, **kwargs)
+        else:
+            generator = get_generator(config.generator, **kwargs)
+        discriminator = get_discriminator(
+            "patch", n_layers=config.n_layers, ndf=config.ndf, input_channels=6, norm=config.norm
+        )
     model = Pix2Pix(generator, discriminator, name="pix2pix")
     model.compile(
         g_optimizer=make_optimizer(config.optimizer, config.lr, config.beta_1),
