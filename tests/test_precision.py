@@ -59,3 +59,26 @@ def test_pix2pix_trains_with_finite_falling_losses(precision):
         applied = int(model.g_optimizer.iterations)
         assert 5 <= applied <= 8
         assert float(model.g_optimizer.dynamic_scale) == 2.0 ** (15 - (8 - applied))
+
+
+def test_a_bf16_run_saves_a_float32_generator(tmp_path):
+    from tf_imgtrans.training import Pix2PixConfig, train_pix2pix
+
+    config = Pix2PixConfig(
+        data="builtin:facades?n_train=4&n_val=2&n_test=2",
+        image_size=32,
+        ngf=4,
+        ndf=4,
+        n_layers=1,
+        epochs=1,
+        precision="mixed_bfloat16",
+        tensorboard=False,
+    )
+    result = train_pix2pix(config, str(tmp_path / "run"), verbose=0)
+    trained = result.model.generator
+    assert trained.get_layer("down0_conv").compute_dtype == "bfloat16"
+    saved = keras.models.load_model(result.paths["generator"])
+    assert {layer.compute_dtype for layer in saved.layers} == {"float32"}
+    x = np.random.default_rng(0).uniform(-1, 1, (1, 32, 32, 3)).astype("float32")
+    np.testing.assert_allclose(saved(x), trained(x), atol=0.05)  # bfloat16's rounding only
+    assert not np.allclose(saved(x), trained(x), atol=1e-6)

@@ -86,6 +86,33 @@ def compute_dtype(networks) -> str:
     return "float32"
 
 
+def _float32_config(config):
+    """`config` (a Keras config tree) with every mixed dtype policy replaced by float32."""
+    if isinstance(config, list):
+        return [_float32_config(c) for c in config]
+    if not isinstance(config, dict):
+        return config
+    out = {k: _float32_config(v) for k, v in config.items()}
+    dtype = out.get("dtype")
+    name = dtype.get("config", {}).get("name") if isinstance(dtype, dict) else dtype
+    if isinstance(name, str) and name.startswith("mixed_"):
+        out["dtype"] = "float32"
+    return out
+
+
+def as_float32(model: keras.Model) -> keras.Model:
+    """`model` if it computes in float32 throughout, else a float32 copy with the same weights.
+
+    Networks trained under a mixed policy are saved this way, so that the `.keras` files that
+    inference and export read compute in float32 like any other (TFLite and TF.js have no
+    bfloat16 kernels for most of these layers)."""
+    if all(layer.dtype_policy.compute_dtype == "float32" for layer in model._flatten_layers()):
+        return model
+    clone = type(model).from_config(_float32_config(model.get_config()))
+    clone.set_weights(model.get_weights())
+    return clone
+
+
 def loss_scaled(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optimizer:
     """`optimizer` wrapped in a dynamic `keras.optimizers.LossScaleOptimizer` (unless it is one).
 
@@ -100,6 +127,7 @@ def loss_scaled(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optim
 
 __all__ = [
     "PRECISIONS",
+    "as_float32",
     "check_precision",
     "compute_dtype",
     "cpu_has_bf16",
