@@ -76,7 +76,7 @@ try {
   // One page through the good paths: its console must stay clean.
   let page;
   await scenario('load', async () => {
-    page = await openDemo(context, url({ model: 'resnet_tiny', backend: 'cpu', size: 'original' }));
+    page = await openDemo(context, url({ model: 'resnet_tiny', size: 'original' })); // backend: best
     await waitForState(page, ['ready', 'error']);
     return page.evaluate(() => ({
       state: document.getElementById('status').dataset.state,
@@ -85,7 +85,11 @@ try {
       message: document.getElementById('message').hidden ? null : document.getElementById('message').textContent,
     }));
   });
-  await scenario('cpu', () => translated(page, () => page.setInputFiles('#image-file', job.files.content)));
+  await scenario('cpu', async () => {
+    await page.selectOption('#backend-select', 'cpu');
+    await waitForState(page, ['ready', 'error']);
+    return translated(page, () => page.setInputFiles('#image-file', job.files.content));
+  });
   for (const backend of ['wasm', 'webgl']) {
     await scenario(backend, () => translated(page, () => page.selectOption('#backend-select', backend)));
   }
@@ -101,6 +105,7 @@ try {
   });
   await scenario('untiled', () => translated(page, () => page.setInputFiles('#image-file', job.files.big)));
   await scenario('tiled', () => translated(page, () => page.check('#tile-check')));
+  await scenario('fixed_size', () => translated(page, () => page.selectOption('#model-select', 'fixed_size')));
   out.problems.good = page ? page.problems : ['the page did not open'];
 
   let adain;

@@ -32,7 +32,8 @@ def keras_models():
 @pytest.fixture(scope="session")
 def models_dir(keras_models, tmp_path_factory) -> str:
     """A models folder: resnet_tiny and adain_tiny (TF.js exports, not parity-checked here: the
-    browser's pixels are compared with Keras), and three broken copies of resnet_tiny."""
+    browser's pixels are compared with Keras), resnet_tiny for a fixed 40×48 input, and three
+    broken copies of resnet_tiny."""
     from export_helpers import require_export_tools
 
     from tf_imgtrans.export import export_model
@@ -41,6 +42,9 @@ def models_dir(keras_models, tmp_path_factory) -> str:
     root = tmp_path_factory.mktemp("web_models")
     for name, model in keras_models.items():
         export_model(model, str(root / name), "tfjs", parity=False, verbose=False)
+    export_model(
+        keras_models["resnet_tiny"], str(root / "fixed_size"), "tfjs", size="40x48", parity=False
+    )
     for name in ("broken_json", "missing_shard", "no_manifest"):
         shutil.copytree(root / "resnet_tiny", root / name)
     (root / "broken_json" / "model.json").write_text('{"format": "graph-model", "modelTopol')

@@ -111,9 +111,10 @@ def _keras_translation(model, pixels: np.ndarray) -> np.ndarray:
 def test_page_loads_without_console_errors(run):
     load = _ok(run, "load")
     assert load["state"] == "ready" and load["message"] is None
-    assert "CPU" in load["backend"]
+    assert "WebGL" in load["backend"]  # the best available: SwiftShader's, with --disable-gpu
     assert set(load["models"]) == {
         "adain_tiny",
+        "fixed_size",
         "broken_json",
         "missing_shard",
         "no_manifest",
@@ -167,6 +168,11 @@ def test_tiles_cover_the_image(run):
     # Instance norm sees each tile alone, so tones may shift a little; the picture is the same.
     correlation = np.corrcoef(whole.ravel().astype(float), tiled.ravel().astype(float))[0, 1]
     assert correlation > 0.9 and not np.array_equal(whole, tiled)
+
+
+def test_fixed_size_model_gets_its_size(run):
+    fixed = _ok(run, "fixed_size")
+    assert fixed["model"] == "fixed_size" and (fixed["height"], fixed["width"]) == (40, 48)
 
 
 def test_webcam_frame_translates(run):

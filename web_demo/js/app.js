@@ -81,6 +81,7 @@ async function switchBackend(wanted) {
   } catch (e) {
     showMessage(`${e.message} Choose another backend.`, 'backend');
     setStatus('error', 'No backend');
+    if (state.backend) $('backend-select').value = state.backend; // the one still in use
     return;
   }
   state.backendText = await describeBackend();
@@ -99,7 +100,7 @@ function fillModelList() {
   placeholder.disabled = true;
   select.add(placeholder);
   for (const entry of state.entries) {
-    const label = entry.problems.length ? `${entry.id} (unusable)` : `${entry.name} — ${entry.id}`;
+    const label = entry.problems.length ? `${entry.id} (unusable)` : `${entry.id} — ${entry.name}`;
     select.add(new Option(label, entry.id));
   }
   select.disabled = state.entries.length === 0;
@@ -115,6 +116,8 @@ async function selectModel(id) {
     return;
   }
   $('model-select').value = id;
+  while (state.busy) await new Promise((resolve) => setTimeout(resolve, 50)); // a run uses the model
+  if (token !== state.loadToken) return;
   if (state.model) state.model.dispose();
   state.model = null;
   state.entry = entry;
@@ -194,7 +197,8 @@ function setImage(which, source, name) {
 function prepareCanvases() {
   const fixed = state.entry.manifest && state.entry.manifest.input && state.entry.manifest.input.size;
   const src = sourceSize(state.content.source);
-  const size = fixed ? { height: fixed[0], width: fixed[1] } : fitLongSide(src.width, src.height, workingSide());
+  const side = workingSide() && Math.min(workingSide(), Math.max(src.width, src.height)); // no upscaling
+  const size = fixed ? { height: fixed[0], width: fixed[1] } : fitLongSide(src.width, src.height, side);
   const content = drawToCanvas(state.content.source, size.width, size.height);
   let style = null;
   if (state.inputs.style) {
