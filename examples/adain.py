@@ -31,7 +31,6 @@ import argparse
 import os
 
 import keras
-import matplotlib.cbook
 import numpy as np
 import tensorflow as tf
 
@@ -40,6 +39,7 @@ from tf_imgtrans.data import load_image, load_image_dataset, save_image
 from tf_imgtrans.models import AdaIN
 from tf_imgtrans.networks import adain_decoder, adain_encoder
 from tf_imgtrans.style import adain_generator, adain_stylize
+from tf_imgtrans.style.samples import find_vgg_weights, sample_photos, write_random_crops
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.join(os.path.dirname(os.path.dirname(HERE)), "shared")
@@ -56,32 +56,6 @@ parser.add_argument("--smoke", action="store_true", help="a few steps at 64 px")
 args = parser.parse_args()
 if args.smoke:
     args.image_size, args.epochs, args.batch_size = 64, 1, 2
-
-
-def find_weights():
-    for path in (
-        args.vgg_weights,
-        os.environ.get("TF_IMGTRANS_VGG_WEIGHTS"),
-        os.path.join(SHARED, "weights", "vgg16_imagenet_notop.npz"),
-    ):
-        if path and os.path.isfile(path):
-            return path
-    return "random" if args.smoke else "imagenet"
-
-
-def sample_photos():
-    """Grace Hopper (matplotlib), and scikit-image's bundled colour photos where installed."""
-    photos = [load_image(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))]
-    try:
-        import skimage.data
-    except ImportError:
-        return photos
-    for name in ("astronaut", "chelsea", "coffee", "rocket", "hubble_deep_field"):
-        try:
-            photos.append(getattr(skimage.data, name)())
-        except Exception:  # not bundled with this scikit-image version (it would download)
-            pass
-    return photos
 
 
 def patterns(n=3, size=256, seed=0):
@@ -101,19 +75,6 @@ def patterns(n=3, size=256, seed=0):
     return out
 
 
-def write_crops(images, folder, n, seed=0):
-    """Random square crops (a third to all of the short side), as PNG files."""
-    rng = np.random.default_rng(seed)
-    os.makedirs(folder, exist_ok=True)
-    for i in range(n):
-        img = images[i % len(images)]
-        h, w = img.shape[:2]
-        side = int(rng.integers(min(h, w) // 3, min(h, w) + 1))
-        y, x = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
-        save_image(os.path.join(folder, f"{i:04d}.png"), img[y : y + side, x : x + side])
-    return folder
-
-
 """
 ## Data
 
@@ -123,8 +84,10 @@ Content and style images are resized to 2× the training size and randomly cropp
 
 starry = os.path.join(SHARED, "images", "starry_night.jpg")
 styles = ([load_image(starry)] if os.path.isfile(starry) else []) + patterns()
-content_dir = args.content or write_crops(sample_photos(), os.path.join(args.out, "content"), 48)
-style_dir = args.style or write_crops(styles, os.path.join(args.out, "style"), 24, seed=1)
+content_dir = args.content or write_random_crops(
+    sample_photos(), os.path.join(args.out, "content"), 48
+)
+style_dir = args.style or write_random_crops(styles, os.path.join(args.out, "style"), 24, seed=1)
 
 
 def images(folder, seed):
@@ -151,7 +114,10 @@ sample = next(iter(train_ds.take(1)))
 the decoder is trained, with Adam 1e-4.
 """
 
-weights = find_weights()
+weights = find_vgg_weights(
+    [args.vgg_weights, os.path.join(SHARED, "weights", "vgg16_imagenet_notop.npz")],
+    "random" if args.smoke else "imagenet",
+)
 print(f"VGG16 weights: {weights}")
 model = AdaIN(adain_encoder(weights=weights), adain_decoder())
 model.compile(optimizer=keras.optimizers.Adam(1e-4), content_weight=1.0, style_weight=10.0)

@@ -29,16 +29,16 @@ import argparse
 import os
 
 import keras
-import matplotlib.cbook
 import numpy as np
 
 from tf_imgtrans.callbacks import SampleGrid
-from tf_imgtrans.data import load_image, load_image_dataset, save_image
+from tf_imgtrans.data import load_image_dataset, save_image
 from tf_imgtrans.inference import translate
 from tf_imgtrans.models import FastStyleTransfer
 from tf_imgtrans.models.style_transfer import JOHNSON_CONTENT_LAYERS, JOHNSON_STYLE_LAYERS
 from tf_imgtrans.networks import get_generator, vgg_features
 from tf_imgtrans.style.images import as_float_image, long_side_shape, resize
+from tf_imgtrans.style.samples import find_vgg_weights, sample_photos, write_random_crops
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.join(os.path.dirname(os.path.dirname(HERE)), "shared")
@@ -58,45 +58,6 @@ if args.smoke:
     args.image_size, args.epochs, args.batch_size = 64, 1, 2
 
 
-def find_weights():
-    for path in (
-        args.vgg_weights,
-        os.environ.get("TF_IMGTRANS_VGG_WEIGHTS"),
-        os.path.join(SHARED, "weights", "vgg16_imagenet_notop.npz"),
-    ):
-        if path and os.path.isfile(path):
-            return path
-    return "random" if args.smoke else "imagenet"
-
-
-def sample_photos():
-    """Grace Hopper (matplotlib), and scikit-image's bundled colour photos where installed."""
-    photos = [load_image(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))]
-    try:
-        import skimage.data
-    except ImportError:
-        return photos
-    for name in ("astronaut", "chelsea", "coffee", "rocket", "hubble_deep_field"):
-        try:
-            photos.append(getattr(skimage.data, name)())
-        except Exception:  # not bundled with this scikit-image version (it would download)
-            pass
-    return photos
-
-
-def write_crops(photos, folder, n, seed=0):
-    """Random square crops (a third to all of the short side) of the photos, as PNG files."""
-    rng = np.random.default_rng(seed)
-    os.makedirs(folder, exist_ok=True)
-    for i in range(n):
-        photo = photos[i % len(photos)]
-        h, w = photo.shape[:2]
-        side = int(rng.integers(min(h, w) // 3, min(h, w) + 1))
-        y, x = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
-        save_image(os.path.join(folder, f"{i:04d}.png"), photo[y : y + side, x : x + side])
-    return folder
-
-
 """
 ## Data
 
@@ -104,7 +65,7 @@ Content images only: the style is fixed. Each is resized to a square of `image_s
 256×256 MS-COCO images), shuffled and batched by `load_image_dataset`.
 """
 
-data = args.data or write_crops(sample_photos(), os.path.join(args.out, "content"), 48)
+data = args.data or write_random_crops(sample_photos(), os.path.join(args.out, "content"), 48)
 train_ds = load_image_dataset(
     data, image_size=args.image_size, batch_size=args.batch_size, shuffle=True, seed=0
 )
@@ -125,7 +86,10 @@ convolutions, 5 residual blocks, two resize-convolutions, 9×9 output with tanh;
 and the frozen VGG16 that defines the losses.
 """
 
-weights = find_weights()
+weights = find_vgg_weights(
+    [args.vgg_weights, os.path.join(SHARED, "weights", "vgg16_imagenet_notop.npz")],
+    "random" if args.smoke else "imagenet",
+)
 print(f"VGG16 weights: {weights}")
 generator = get_generator("style_transfer_net", filters=8 if args.smoke else 32)
 vgg = vgg_features(JOHNSON_CONTENT_LAYERS + JOHNSON_STYLE_LAYERS, weights=weights)

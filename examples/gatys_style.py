@@ -37,6 +37,7 @@ from tf_imgtrans.losses import gram_matrix
 from tf_imgtrans.networks import vgg_features
 from tf_imgtrans.style import GATYS_CONTENT_LAYERS, GATYS_STYLE_LAYERS, stylize
 from tf_imgtrans.style.plot import plot_stylize_history
+from tf_imgtrans.style.samples import find_vgg_weights
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.join(os.path.dirname(os.path.dirname(HERE)), "shared")
@@ -52,19 +53,10 @@ parser.add_argument("--smoke", action="store_true", help="a few steps at 64 px")
 args = parser.parse_args()
 
 
-def find_weights():
-    """--vgg-weights, $TF_IMGTRANS_VGG_WEIGHTS, ../shared/weights, else keras.applications."""
-    for path in (
-        args.vgg_weights,
-        os.environ.get("TF_IMGTRANS_VGG_WEIGHTS"),
-        os.path.join(SHARED, "weights", "vgg16_imagenet_notop.npz"),
-    ):
-        if path and os.path.isfile(path):
-            return path
-    return "random" if args.smoke else "imagenet"
-
-
-weights = find_weights()
+weights = find_vgg_weights(
+    [args.vgg_weights, os.path.join(SHARED, "weights", "vgg16_imagenet_notop.npz")],
+    "random" if args.smoke else "imagenet",
+)
 print(f"VGG16 weights: {weights}")
 content = load_image(
     args.content or matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
