@@ -28,7 +28,13 @@ BACKENDS = (
     "tflite_float16",
     "tflite_int8",
     "tfjs_node_wasm",
+    # The exported graph with stride-2 transposed convolutions computed as sub-pixel convolutions
+    # (`tf_imgtrans.inference.subpixel_transposed_convs`); only for networks that have them.
+    "tflite_float32_subpixel",
+    "tflite_int8_subpixel",
+    "tfjs_node_wasm_subpixel",
 )
+SUBPIXEL = "_subpixel"
 DEFAULT_MODELS = ("unet_256", "resnet_9blocks")
 DEFAULT_SIZES = (256, 512, 1024)
 # --quick: tiny networks of the same families (same layer types), small sizes, few repeats.
@@ -103,10 +109,10 @@ def repeats_for(size: int, repeats: int, quick: bool) -> tuple[int, int]:
     return 1, max(3, round(repeats * (256 / size) ** 2))
 
 
-def _tflite_runner(source, mode: str, folder: str, args, calibration_size: int):
+def _tflite_runner(source, mode: str, folder: str, args, calibration_size: int, suffix: str):
     from tf_imgtrans.export import TFLiteRunner, export_tflite
 
-    path = os.path.join(folder, f"model_{mode}.tflite")
+    path = os.path.join(folder, f"model_{mode}{suffix}.tflite")
     data = "builtin:facades" if mode == "int8" else None
     export_tflite(
         source,
@@ -119,6 +125,23 @@ def _tflite_runner(source, mode: str, folder: str, args, calibration_size: int):
     return TFLiteRunner(path, num_threads=args.threads)
 
 
+def export_models(generator, backends) -> tuple[dict, dict]:
+    """({"": generator, "_subpixel": its sub-pixel rewrite}, {backend: why skipped}): the
+    rewrite only where some backend asks for it and the network has layers it changes."""
+    from tf_imgtrans.inference import subpixel_transposed_convs
+
+    models, skipped = {"": generator}, {}
+    wanted = [b for b in backends if b.endswith(SUBPIXEL)]
+    if wanted:
+        rewritten = subpixel_transposed_convs(generator)
+        if any(type(layer).__name__ == "SubPixelConv2DTranspose" for layer in rewritten.layers):
+            models[SUBPIXEL] = rewritten
+        else:
+            reason = "no stride-2 even-kernel transposed convolution to rewrite"
+            skipped.update({b: reason for b in wanted})
+    return models, skipped
+
+
 def make_runners(generator, backends, folder: str, args, calibration_size: int):
     """{backend: callable (1, H, W, 3) float32 → array} for the in-process backends, and
     {backend: reason} for those that cannot run here."""
@@ -127,11 +150,12 @@ def make_runners(generator, backends, folder: str, args, calibration_size: int):
     from tf_imgtrans.export import ExportToolError, export_saved_model, load_export_source
     from tf_imgtrans.inference import inference_function
 
-    runners, skipped = {}, {}
-    source = None
+    models, skipped = export_models(generator, backends)
+    runners, sources = {}, {}
     for backend in backends:
-        if backend == "tfjs_node_wasm":
-            continue  # a subprocess; timed on its own
+        if backend.startswith("tfjs") or backend in skipped:
+            continue  # TF.js runs in a subprocess, timed on its own
+        suffix = SUBPIXEL if backend.endswith(SUBPIXEL) else ""
         try:
             if backend == "keras_eager":
                 runners[backend] = lambda x: generator(x, training=False)
@@ -143,26 +167,30 @@ def make_runners(generator, backends, folder: str, args, calibration_size: int):
             elif backend == "inference_fn":
                 runners[backend] = inference_function(generator)
             else:
-                source = source or load_export_source(generator)
+                if suffix not in sources:
+                    sources[suffix] = load_export_source(models[suffix])
+                source = sources[suffix]
                 if backend == "savedmodel":
                     out = os.path.join(folder, "saved_model")
                     export_saved_model(source, out)
                     serve = tf.saved_model.load(out).signatures["serving_float"]
                     runners[backend] = lambda x, serve=serve: serve(image=tf.constant(x))["image"]
                 else:
-                    mode = backend.split("_", 1)[1]
-                    runners[backend] = _tflite_runner(source, mode, folder, args, calibration_size)
+                    mode = backend.removesuffix(suffix).split("_", 1)[1]
+                    runners[backend] = _tflite_runner(
+                        source, mode, folder, args, calibration_size, suffix
+                    )
         except ExportToolError as e:
             skipped[backend] = str(e).split(". ")[0]
-    return runners, skipped
+    return runners, skipped, models
 
 
-def time_tfjs(generator, folder: str, x, repeats: int):
+def time_tfjs(generator, out: str, x, repeats: int):
     """(latency dict, output) of the TF.js graph model in Node with the wasm backend (1 thread:
-    the packaged runner turns wasm threads off, as a page without cross-origin isolation has)."""
+    the packaged runner turns wasm threads off, as a page without cross-origin isolation has),
+    exported to the folder `out` on first use."""
     from tf_imgtrans.export import export_tfjs, run_graph_model
 
-    out = os.path.join(folder, "tfjs")
     if not os.path.isdir(out):
         export_tfjs(generator, out)
     outputs, facts = run_graph_model(out, [x], backend="wasm", repeat=repeats)
@@ -183,7 +211,7 @@ def _padded(x, side: int):
     return x if pad == 0 else np.pad(x, ((0, 0), (0, pad), (0, pad), (0, 0)), mode="reflect")
 
 
-def time_backends(runners, generator, folder, x, side, args, warmup, repeats, flops):
+def time_backends(runners, models, folder, x, side, args, warmup, repeats, flops):
     """({backend: timing}, {backend: output}, {backend: why it was not timed at this size}) at
     one size: the in-process runners round-robin, then TF.js in Node (one thread, so 1 timed
     call above 256², none above --tfjs-max-gflop)."""
@@ -205,19 +233,25 @@ def time_backends(runners, generator, folder, x, side, args, warmup, repeats, fl
         fns[backend] = go
     timings = time_round_robin(fns, warmup, repeats) if fns else {}
     notes = {}
-    if "tfjs_node_wasm" in args.backends:
+    for backend in args.backends:
+        suffix = SUBPIXEL if backend.endswith(SUBPIXEL) else ""
+        if not backend.startswith("tfjs") or suffix not in models:
+            continue
         if flops > args.tfjs_max_gflop * 1e9:
-            notes["tfjs_node_wasm"] = (
+            notes[backend] = (
                 f"skipped: {flops / 1e9:.0f} GFLOP > --tfjs-max-gflop {args.tfjs_max_gflop:g} "
                 "(minutes per call on one wasm thread)"
             )
-        else:
-            try:
-                timings["tfjs_node_wasm"], outputs["tfjs_node_wasm"] = time_tfjs(
-                    generator, folder, x, repeats if x.shape[1] <= 256 else 1
-                )
-            except (ExportToolError, RuntimeError) as e:
-                notes["tfjs_node_wasm"] = f"skipped: {str(e).split('. ')[0][:200]}"
+            continue
+        try:
+            timings[backend], outputs[backend] = time_tfjs(
+                models[suffix],
+                os.path.join(folder, f"tfjs{suffix}"),
+                x,
+                repeats if x.shape[1] <= 256 else 1,
+            )
+        except (ExportToolError, RuntimeError) as e:
+            notes[backend] = f"skipped: {str(e).split('. ')[0][:200]}"
     return timings, outputs, notes
 
 
@@ -226,7 +260,7 @@ def make_row(name, size, backend, timing, flops, peak, threads, error) -> dict:
     the one least disturbed by other jobs (the measured peak is a best-of too), and, load-free,
     from the CPU time the call used (FLOPs per CPU-second over one core's derived peak)."""
     cores = peak["cores"]
-    int8 = backend == "tflite_int8"
+    int8 = backend.startswith("tflite_int8")
     derived = peak["int8_derived_gops"] if int8 else peak["derived_gflops"]
     measured = None if int8 else peak["measured_gflops"]
     best = flops / (timing["min_ms"] * 1e6)
@@ -257,6 +291,10 @@ RATIOS = (
     ("xla_vs_tf_function", "tf_function", "xla"),
     ("tflite_float32_vs_tf_function", "tf_function", "tflite_float32"),
     ("tflite_float32_vs_inference_fn", "inference_fn", "tflite_float32"),
+    ("subpixel_vs_native_tflite_float32", "tflite_float32", "tflite_float32_subpixel"),
+    ("subpixel_vs_native_tflite_int8", "tflite_int8", "tflite_int8_subpixel"),
+    ("subpixel_vs_native_tfjs", "tfjs_node_wasm", "tfjs_node_wasm_subpixel"),
+    ("int8_vs_float32_subpixel", "tflite_float32_subpixel", "tflite_int8_subpixel"),
 )
 
 
@@ -308,7 +346,7 @@ def run(args: argparse.Namespace) -> dict:
         multiple, minimum = size_multiple(generator), min_size(generator)
         info[name] = {"params": int(generator.count_params()), "flops": {}}
         with tempfile.TemporaryDirectory(prefix="infer-speed-") as folder:
-            runners, skipped = make_runners(
+            runners, skipped, models = make_runners(
                 generator, args.backends, folder, args, calibration_size=min(sizes)
             )
             for size in sizes:
@@ -319,7 +357,7 @@ def run(args: argparse.Namespace) -> dict:
                 warmup, repeats = repeats_for(size, args.repeats, args.quick)
                 print(f"[infer_speed] {name} at {size}²: {flops / 1e9:.1f} GFLOP", file=sys.stderr)
                 timings, outputs, notes = time_backends(
-                    runners, generator, folder, x, side, args, warmup, repeats, flops
+                    runners, models, folder, x, side, args, warmup, repeats, flops
                 )
                 notes.update({k: f"skipped: {v}" for k, v in skipped.items()})
                 reference = outputs.get("tf_function", outputs.get("keras_eager"))
@@ -334,7 +372,7 @@ def run(args: argparse.Namespace) -> dict:
                         if reference is None
                         else float(np.abs(out - reference[:, :size, :size]).max())
                     )
-                    threads = 1 if backend == "tfjs_node_wasm" else args.threads
+                    threads = 1 if backend.startswith("tfjs") else args.threads
                     rows.append(
                         make_row(name, size, backend, timings[backend], flops, peak, threads, error)
                     )

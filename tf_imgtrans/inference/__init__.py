@@ -17,8 +17,10 @@ from tqdm import tqdm
 
 from tf_imgtrans.inference.optimize import (
     InferenceFunction,
+    SubPixelConv2DTranspose,
     fold_batch_norm,
     inference_function,
+    subpixel_transposed_convs,
 )
 from tf_imgtrans.inference.tiling import blend_tiles, seam_ratio, tile_borders, tile_starts
 from tf_imgtrans.inference.variants import (
@@ -223,6 +225,7 @@ __all__ = [
     "FixedStatsNormalization",
     "InferenceFunction",
     "MonteCarloDropout",
+    "SubPixelConv2DTranspose",
     "blend_tiles",
     "fold_batch_norm",
     "inference_function",
@@ -233,6 +236,7 @@ __all__ = [
     "seam_ratio",
     "size_multiple",
     "stats_model",
+    "subpixel_transposed_convs",
     "tile_borders",
     "tile_starts",
     "translate",

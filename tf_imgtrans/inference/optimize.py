@@ -31,6 +31,136 @@ class Passthrough(keras.layers.Layer):
         return input_shape
 
 
+def _phase_taps(kernel_size: int) -> list[tuple[int, list[int]]]:
+    """For a stride-2 "same" transposed convolution with an even kernel: per output phase a
+    (even or odd rows), the first input offset it reads and the kernel taps, in input order.
+
+    The transposed convolution is the gradient of a stride-2 convolution that pads
+    p = (k - 2) / 2 before: output row j = 2m + a receives input row m + d through tap k when
+    2(m + d) + k - p = 2m + a, i.e. d = (a - k + p) / 2 for the taps k of a's parity."""
+    pad = (kernel_size - 2) // 2
+    phases = []
+    for a in (0, 1):
+        taps = sorted(
+            (k for k in range(kernel_size) if (a - k + pad) % 2 == 0),
+            key=lambda k: (a - k + pad) // 2,
+        )
+        phases.append(((a - taps[0] + pad) // 2, taps))
+    return phases
+
+
+@keras.saving.register_keras_serializable(package="tf_imgtrans")
+class SubPixelConv2DTranspose(keras.layers.Layer):
+    """A stride-2, "same", even-kernel transposed convolution computed as four ordinary
+    convolutions of (k/2)×(k/2) taps, one per output phase (even/odd row × even/odd column),
+    interleaved by a pixel shuffle (depth-to-space). Same arithmetic and FLOPs as the
+    transposed convolution; runtimes whose convolution kernels are faster than their
+    transposed-convolution kernels (TFLite's XNNPACK on x86: about 2× here) run it faster.
+
+    Args:
+        filters: int. Output channels.
+        kernel_size: int. The transposed convolution's (even) kernel side.
+        use_bias: bool.
+
+    Reference:
+        Shi et al., "Real-Time Single Image and Video Super-Resolution Using an Efficient
+        Sub-Pixel Convolutional Neural Network", CVPR 2016.
+    """
+
+    def __init__(self, filters: int, kernel_size: int = 4, use_bias: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        if kernel_size % 2 or kernel_size < 2:
+            raise ValueError(
+                f"`kernel_size` must be even and >= 2. Received: kernel_size={kernel_size}"
+            )
+        self.filters, self.kernel_size, self.use_bias = filters, kernel_size, use_bias
+        self._phases = _phase_taps(kernel_size)
+
+    def build(self, input_shape):
+        taps = self.kernel_size // 2
+        # One (taps, taps, in, filters) kernel per phase (a, b), in depth-to-space order.
+        self.kernel = self.add_weight(
+            shape=(4, taps, taps, input_shape[-1], self.filters), name="kernel"
+        )
+        self.bias = self.add_weight(shape=(self.filters,), name="bias") if self.use_bias else None
+
+    def set_from_transposed(self, layer: keras.layers.Conv2DTranspose) -> None:
+        """Takes the weights of a Conv2DTranspose (kernel (k, k, filters, in))."""
+        kernel = np.asarray(keras.ops.convert_to_numpy(layer.kernel))
+        blocks = []
+        for _, rows in self._phases:
+            for _, cols in self._phases:
+                blocks.append(kernel[np.ix_(rows, cols)].transpose(0, 1, 3, 2))
+        weights = [np.stack(blocks)]
+        if self.use_bias:
+            weights.append(keras.ops.convert_to_numpy(layer.bias))
+        self.set_weights(weights)
+
+    def call(self, x):
+        taps = self.kernel_size // 2
+        parts = []
+        for i, (row_start, _) in enumerate(self._phases):
+            for j, (col_start, _) in enumerate(self._phases):
+                # Phase (i, j) reads input rows m + row_start … m + row_start + taps - 1.
+                pads = [
+                    [0, 0],
+                    [-row_start, row_start + taps - 1],
+                    [-col_start, col_start + taps - 1],
+                    [0, 0],
+                ]
+                conv = tf.nn.conv2d(tf.pad(x, pads), self.kernel[2 * i + j], 1, "VALID")
+                parts.append(conv)
+        y = tf.nn.depth_to_space(tf.concat(parts, axis=-1), 2)
+        return y + self.bias if self.use_bias else y
+
+    def compute_output_shape(self, input_shape):
+        double = [None if d is None else 2 * d for d in input_shape[1:3]]
+        return (input_shape[0], *double, self.filters)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {"filters": self.filters, "kernel_size": self.kernel_size, "use_bias": self.use_bias}
+        )
+        return config
+
+
+def _subpixel_candidate(layer) -> bool:
+    if not isinstance(layer, keras.layers.Conv2DTranspose):
+        return False
+    k = layer.kernel_size
+    return (
+        k[0] == k[1]
+        and k[0] % 2 == 0
+        and tuple(layer.strides) == (2, 2)
+        and layer.padding == "same"
+        and tuple(layer.dilation_rate) == (1, 1)
+        and layer.activation in (None, keras.activations.linear)
+        and layer.data_format == "channels_last"
+    )
+
+
+def subpixel_transposed_convs(model: keras.Model) -> keras.Model:
+    """A copy of a functional model whose stride-2 "same" even-kernel transposed convolutions
+    (the U-Net's 4×4 ones) are `SubPixelConv2DTranspose` layers with the same weights (a
+    snapshot); every other layer is shared with `model`. Outputs agree to float rounding."""
+    new_layers: dict[int, tuple] = {}
+
+    def swap(layer):
+        if _subpixel_candidate(layer):
+            new = SubPixelConv2DTranspose(
+                layer.filters, layer.kernel_size[0], layer.use_bias, name=layer.name
+            )
+            new_layers[id(layer)] = (layer, new)
+            return new
+        return layer
+
+    clone = _clone(model, swap)
+    for source, new in new_layers.values():
+        new.set_from_transposed(source)
+    return clone
+
+
 def _foldable_pairs(model: keras.Model) -> dict[int, keras.layers.BatchNormalization]:
     """{id(conv): bn} for every BatchNormalization (channels last) fed only by a Conv2D or
     Conv2DTranspose whose sole consumer it is, both used once; nested models included."""
@@ -174,4 +304,11 @@ def inference_function(
     return InferenceFunction(model, jit_compile=jit_compile)
 
 
-__all__ = ["InferenceFunction", "Passthrough", "fold_batch_norm", "inference_function"]
+__all__ = [
+    "InferenceFunction",
+    "Passthrough",
+    "SubPixelConv2DTranspose",
+    "subpixel_transposed_convs",
+    "fold_batch_norm",
+    "inference_function",
+]
