@@ -8,7 +8,7 @@ then `--repeat` timed runs (input tensor, model, read-back; drawing excluded). K
 this process (tf.function, batch 1) on the same image size. Prints a table and one JSON line.
 
     python benchmarks/web_demo_speed.py            # demo U-Net 128 (ngf 32) at 128², ResNet-6
-                                                   # (ngf 32), fast style net, AdaIN at 256²
+                                                   # (ngf 32), fast style net, AdaIN (wasm) at 256²
     python benchmarks/web_demo_speed.py --quick    # tiny networks at 64², about a minute
     python benchmarks/web_demo_speed.py --networks unet_128 --backends wasm webgl
 
@@ -51,6 +51,7 @@ NETWORKS = {
     ),
 }
 DEFAULT = ("unet_128", "resnet_6blocks", "fast_style", "adain")
+SLOW = {"adain": ("cpu", "webgl")}  # 80 GFLOP per image: several minutes per run there
 QUICK = ("unet_tiny", "resnet_tiny")
 
 
@@ -84,14 +85,21 @@ def keras_ms(model, side: int, repeat: int) -> float:
 
 
 def gflops(model, side: int) -> float | None:
+    """GFLOP of one image (the AdaIN stylizer: encoder on content and style, then decoder)."""
     from tf_imgtrans.bench.flops import count_flops
 
-    if len(model.inputs) != 1:
-        return None  # the counter walks one-input models
     try:
-        return count_flops(model, (1, side, side, 3))["flops"] / 1e9
+        if len(model.inputs) == 2:
+            from tf_imgtrans.networks.adain import split_stylizer
+
+            encoder, decoder = split_stylizer(model)
+            flops = 2 * count_flops(encoder, (1, side, side, 3))["flops"]
+            flops += count_flops(decoder, (1, side // 8, side // 8, 512))["flops"]
+        else:
+            flops = count_flops(model, (1, side, side, 3))["flops"]
     except (ValueError, TypeError, KeyError):
         return None
+    return flops / 1e9
 
 
 def image(path: str, side: int, seed: int) -> str:
@@ -128,6 +136,11 @@ def run(args) -> list[dict]:
                 image(os.path.join(tmp, f"{name}_style.png"), side, 1) if name == "adain" else None
             )
             for backend in args.backends:
+                if name in SLOW and backend in SLOW[name] and not args.all_backends:
+                    print(
+                        f"{name} on {backend}: skipped (minutes per run; --all-backends times it)"
+                    )
+                    continue
                 repeat = args.cpu_repeat if backend == "cpu" else args.repeat
                 cases.append(
                     {
@@ -199,6 +212,9 @@ def main(argv=None) -> int:
     p.add_argument("--repeat", type=int, default=5, help="timed runs after the first (wasm, webgl)")
     p.add_argument("--cpu-repeat", type=int, default=2, help="timed runs on the slow cpu backend")
     p.add_argument("--quick", action="store_true", help="tiny networks at 64²")
+    p.add_argument(
+        "--all-backends", action="store_true", help="also time AdaIN on cpu and webgl (slow)"
+    )
     p.add_argument("--timeout", type=int, default=1800, help="seconds per case")
     run(p.parse_args(argv))
     return 0
