@@ -7,5 +7,7 @@ python3 -m pip install -q -e ".[export]"
 # The TF.js converter is installed without its dependencies, which would downgrade TensorFlow
 # (see tf_imgtrans/export/tfjs.py and ../shared/STACK.md).
 python3 -m pip install -q --no-deps tensorflowjs==4.22.0 tf-keras==2.21.0 tensorflow-hub==0.16.1
-# Pure-JS @tensorflow/tfjs + wasm backend, to run exported TF.js models in Node for parity checks.
+# Pure-JS @tensorflow/tfjs + wasm backend, to run exported TF.js models in Node for parity checks
+# and in the web demo's page, and playwright-core, which drives Debian's chromium in the browser
+# tests (it downloads no browser).
 npm ci --prefix web_demo --no-audit --no-fund
