@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import statistics
 import sys
@@ -155,7 +156,9 @@ def build_tf_step(spec: dict):
     def step() -> dict:
         return {k: float(v) for k, v in run().items()}  # float() waits for the step
 
-    info = {"params": int(sum(net.count_params() for net in nets))}
+    from tf_imgtrans.precision import compute_dtype
+
+    info = {"params": int(sum(net.count_params() for net in nets)), "compute": compute_dtype(nets)}
 
     def memory() -> dict:
         if not tf.config.list_physical_devices("GPU"):
@@ -178,8 +181,17 @@ def _tutorial(model: str, size: int, arch: dict):
     )
 
 
+def _config(cls, precision: str, **values):
+    """A run config; its `precision` where the run kind has that setting (the builder then
+    builds the networks under it), else the caller's `precision_scope` applies."""
+    if "precision" in {f.name for f in dataclasses.fields(cls)}:
+        values["precision"] = precision
+    return cls(**values)
+
+
 def _ours(model: str, size: int, arch: dict, precision: str):
     """Our trainer as the training entry points build it, under `precision`."""
+    import keras
     import numpy as np
 
     from tf_imgtrans.precision import precision_scope
@@ -188,15 +200,24 @@ def _ours(model: str, size: int, arch: dict, precision: str):
         if model == "pix2pix":
             from tf_imgtrans.training.pix2pix import Pix2PixConfig, build_pix2pix
 
-            config = Pix2PixConfig(image_size=size, ngf=arch["ngf"], ndf=arch["ndf"])
-            return build_pix2pix(config)
+            return build_pix2pix(
+                _config(Pix2PixConfig, precision, image_size=size, ngf=arch["ngf"], ndf=arch["ndf"])
+            )
         if model == "cyclegan":
             from tf_imgtrans.training.cyclegan import CycleGANConfig, build_cyclegan
 
-            config = CycleGANConfig(
-                image_size=size, n_blocks=arch["n_blocks"], ngf=arch["ngf"], ndf=arch["ndf"]
+            config = _config(
+                CycleGANConfig,
+                precision,
+                image_size=size,
+                n_blocks=arch["n_blocks"],
+                ngf=arch["ngf"],
+                ndf=arch["ndf"],
             )
-            return build_cyclegan(config)
+            trainer = build_cyclegan(config)
+            for pool in (trainer.pool_a, trainer.pool_b):  # made under the scope: images stay
+                pool.dtype_policy = keras.DTypePolicy("float32")  # float32, as the pool stores
+            return trainer
         from tf_imgtrans.models import AdaIN, FastStyleTransfer
         from tf_imgtrans.networks import adain_decoder, adain_encoder, get_generator, vgg_features
         from tf_imgtrans.training.style import FastStyleConfig
@@ -292,6 +313,7 @@ def measure_model(args, model: str) -> dict:
             try:
                 ready = w.request(cmd="setup", warmup=warmup)
                 row.update(params=ready["params"], first_step_s=ready["first_ms"] / 1e3)
+                row["compute"] = ready.get("compute", "float32")  # what the networks computed in
             except WorkerError as e:
                 row["error"] = str(e)
             rows.append(row)
@@ -356,7 +378,7 @@ def derived(model: str, rows: list[dict], batch: int) -> dict:
 def format_result(result: dict) -> str:
     from tf_imgtrans.bench.common import format_table
 
-    columns = ["configuration", "ms_per_step", "images_per_s", "x_tutorial", "x_torch"]
+    columns = ["configuration", "compute", "ms_per_step", "images_per_s", "x_tutorial", "x_torch"]
     columns += ["first_step_s", "peak_rss_mib", "params"]
     if any(r.get("peak_gpu_mib") for r in result["rows"]):
         columns.insert(-1, "peak_gpu_mib")
