@@ -7,11 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from tf_imgtrans.inference import (
-    fold_batch_norm,
-    inference_function,
-    subpixel_transposed_convs,
-)
+from tf_imgtrans.inference import fold_batch_norm, inference_function
 from tf_imgtrans.networks import get_generator
 
 
@@ -79,54 +75,3 @@ def test_fold_refuses_a_subclassed_model():
 
     with pytest.raises(ValueError, match="functional"):
         fold_batch_norm(Net())
-
-
-@pytest.mark.parametrize("kernel", [2, 4, 6])
-def test_subpixel_equals_transposed_conv(kernel):
-    x_in = keras.Input((None, None, 5))
-    layer = keras.layers.Conv2DTranspose(3, kernel, strides=2, padding="same")
-    model = keras.Model(x_in, layer(x_in))
-    layer.bias.assign(np.array([0.5, -1.0, 2.0], np.float32))
-    rewritten = subpixel_transposed_convs(model)
-    assert type(rewritten.layers[1]).__name__ == "SubPixelConv2DTranspose"
-    x = np.random.default_rng(4).normal(size=(2, 7, 9, 5)).astype("float32")  # odd sizes
-    expected = keras.ops.convert_to_numpy(model(x))
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(rewritten(x)), expected, atol=1e-5)
-
-
-def test_subpixel_unet_matches_and_other_layers_are_kept(tmp_path):
-    g = _with_running_stats(get_generator("unet", num_downs=5, ngf=8))
-    rewritten = subpixel_transposed_convs(g)
-    kinds = [type(layer).__name__ for layer in rewritten.layers]
-    assert kinds.count("SubPixelConv2DTranspose") == 5 and "Conv2DTranspose" not in kinds
-    assert rewritten.get_layer("down1_conv") is g.get_layer("down1_conv")  # shared
-    x = np.random.default_rng(5).uniform(-1, 1, (1, 64, 64, 3)).astype("float32")
-    expected = keras.ops.convert_to_numpy(g(x, training=False))
-    np.testing.assert_allclose(
-        keras.ops.convert_to_numpy(rewritten(x, training=False)), expected, atol=1e-5
-    )
-    path = str(tmp_path / "g.keras")  # the layer serialises
-    rewritten.save(path)
-    reloaded = keras.models.load_model(path)
-    np.testing.assert_allclose(
-        keras.ops.convert_to_numpy(reloaded(x, training=False)), expected, atol=1e-5
-    )
-    # The ResNet's 3×3 transposed convolutions (odd kernel) are not rewritten.
-    resnet = get_generator("resnet", n_blocks=1, ngf=4)
-    kept = subpixel_transposed_convs(resnet)
-    assert "SubPixelConv2DTranspose" not in {type(layer).__name__ for layer in kept.layers}
-
-
-def test_subpixel_unet_exports_to_tflite_without_transpose_conv(tmp_path):
-    pytest.importorskip("ai_edge_litert")
-    from tf_imgtrans.export import TFLiteRunner, export_tflite
-
-    g = _with_running_stats(get_generator("unet", num_downs=5, ngf=8))
-    path = str(tmp_path / "g.tflite")
-    result = export_tflite(subpixel_transposed_convs(g), path)
-    assert "TRANSPOSE_CONV" not in result.details["op_counts"]
-    assert result.details["op_counts"]["DEPTH_TO_SPACE"] == 5
-    x = np.random.default_rng(6).uniform(-1, 1, (1, 64, 96, 3)).astype("float32")
-    np.testing.assert_allclose(
-        TFLiteRunner(path)(x), keras.ops.convert_to_numpy(g(x, training=False)), atol=1e-4
-    )

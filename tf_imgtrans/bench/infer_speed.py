@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import sys
 import tempfile
@@ -28,13 +29,13 @@ BACKENDS = (
     "tflite_float16",
     "tflite_int8",
     "tfjs_node_wasm",
-    # The exported graph with stride-2 transposed convolutions computed as sub-pixel convolutions
-    # (`tf_imgtrans.inference.subpixel_transposed_convs`); only for networks that have them.
-    "tflite_float32_subpixel",
-    "tflite_int8_subpixel",
-    "tfjs_node_wasm_subpixel",
+    # Exported from `tf_imgtrans.inference.fast_graph(generator)`: sub-pixel transposed
+    # convolutions, reflection padding by slices, 4-D instance norm (exact rewrites).
+    "tflite_float32_fast",
+    "tflite_int8_fast",
+    "tfjs_node_wasm_fast",
 )
-SUBPIXEL = "_subpixel"
+FAST = "_fast"
 DEFAULT_MODELS = ("unet_256", "resnet_9blocks")
 DEFAULT_SIZES = (256, 512, 1024)
 # --quick: tiny networks of the same families (same layer types), small sizes, few repeats.
@@ -126,19 +127,18 @@ def _tflite_runner(source, mode: str, folder: str, args, calibration_size: int, 
 
 
 def export_models(generator, backends) -> tuple[dict, dict]:
-    """({"": generator, "_subpixel": its sub-pixel rewrite}, {backend: why skipped}): the
-    rewrite only where some backend asks for it and the network has layers it changes."""
-    from tf_imgtrans.inference import subpixel_transposed_convs
+    """({"": generator, "_fast": its `fast_graph`}, {backend: why skipped}): the rewrite only
+    where some backend asks for it and the network has layers it changes."""
+    from tf_imgtrans.inference import fast_graph, rewritten_layers
 
     models, skipped = {"": generator}, {}
-    wanted = [b for b in backends if b.endswith(SUBPIXEL)]
+    wanted = [b for b in backends if b.endswith(FAST)]
     if wanted:
-        rewritten = subpixel_transposed_convs(generator)
-        if any(type(layer).__name__ == "SubPixelConv2DTranspose" for layer in rewritten.layers):
-            models[SUBPIXEL] = rewritten
+        rewritten = fast_graph(generator)
+        if any(rewritten_layers(rewritten).values()):
+            models[FAST] = rewritten
         else:
-            reason = "no stride-2 even-kernel transposed convolution to rewrite"
-            skipped.update({b: reason for b in wanted})
+            skipped.update({b: "nothing for fast_graph to rewrite" for b in wanted})
     return models, skipped
 
 
@@ -155,7 +155,7 @@ def make_runners(generator, backends, folder: str, args, calibration_size: int):
     for backend in backends:
         if backend.startswith("tfjs") or backend in skipped:
             continue  # TF.js runs in a subprocess, timed on its own
-        suffix = SUBPIXEL if backend.endswith(SUBPIXEL) else ""
+        suffix = FAST if backend.endswith(FAST) else ""
         try:
             if backend == "keras_eager":
                 runners[backend] = lambda x: generator(x, training=False)
@@ -234,7 +234,7 @@ def time_backends(runners, models, folder, x, side, args, warmup, repeats, flops
     timings = time_round_robin(fns, warmup, repeats) if fns else {}
     notes = {}
     for backend in args.backends:
-        suffix = SUBPIXEL if backend.endswith(SUBPIXEL) else ""
+        suffix = FAST if backend.endswith(FAST) else ""
         if not backend.startswith("tfjs") or suffix not in models:
             continue
         if flops > args.tfjs_max_gflop * 1e9:
@@ -291,10 +291,10 @@ RATIOS = (
     ("xla_vs_tf_function", "tf_function", "xla"),
     ("tflite_float32_vs_tf_function", "tf_function", "tflite_float32"),
     ("tflite_float32_vs_inference_fn", "inference_fn", "tflite_float32"),
-    ("subpixel_vs_native_tflite_float32", "tflite_float32", "tflite_float32_subpixel"),
-    ("subpixel_vs_native_tflite_int8", "tflite_int8", "tflite_int8_subpixel"),
-    ("subpixel_vs_native_tfjs", "tfjs_node_wasm", "tfjs_node_wasm_subpixel"),
-    ("int8_vs_float32_subpixel", "tflite_float32_subpixel", "tflite_int8_subpixel"),
+    ("fast_vs_plain_tflite_float32", "tflite_float32", "tflite_float32_fast"),
+    ("fast_vs_plain_tflite_int8", "tflite_int8", "tflite_int8_fast"),
+    ("fast_vs_plain_tfjs", "tfjs_node_wasm", "tfjs_node_wasm_fast"),
+    ("int8_vs_float32_fast", "tflite_float32_fast", "tflite_int8_fast"),
 )
 
 
@@ -377,6 +377,9 @@ def run(args: argparse.Namespace) -> dict:
                         make_row(name, size, backend, timings[backend], flops, peak, threads, error)
                     )
                 ratios.append(speedups(name, size, timings))
+                for row in rows:  # partial results survive a run stopped later
+                    if row["model"] == name and row["size"] == size:
+                        print(f"[infer_speed] {json.dumps(row)}", file=sys.stderr, flush=True)
             del runners
             gc.collect()
 

@@ -15,13 +15,14 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from tf_imgtrans.inference.optimize import (
-    InferenceFunction,
+from tf_imgtrans.inference.fast_graph import (
+    SliceReflectionPadding2D,
+    SpatialInstanceNormalization,
     SubPixelConv2DTranspose,
-    fold_batch_norm,
-    inference_function,
-    subpixel_transposed_convs,
+    fast_graph,
+    rewritten_layers,
 )
+from tf_imgtrans.inference.optimize import InferenceFunction, fold_batch_norm, inference_function
 from tf_imgtrans.inference.tiling import blend_tiles, seam_ratio, tile_borders, tile_starts
 from tf_imgtrans.inference.variants import (
     FixedStatsNormalization,
@@ -225,8 +226,11 @@ __all__ = [
     "FixedStatsNormalization",
     "InferenceFunction",
     "MonteCarloDropout",
+    "SliceReflectionPadding2D",
+    "SpatialInstanceNormalization",
     "SubPixelConv2DTranspose",
     "blend_tiles",
+    "fast_graph",
     "fold_batch_norm",
     "inference_function",
     "inference_variant",
@@ -236,7 +240,7 @@ __all__ = [
     "seam_ratio",
     "size_multiple",
     "stats_model",
-    "subpixel_transposed_convs",
+    "rewritten_layers",
     "tile_borders",
     "tile_starts",
     "translate",
