@@ -97,12 +97,3 @@ def test_fast_graphs_export_to_tflite_and_match(builder, gone, tmp_path):
     assert gone not in result.details["op_counts"]
     x = np.random.default_rng(6).uniform(-1, 1, (1, 64, 96, 3)).astype("float32")
     np.testing.assert_allclose(TFLiteRunner(path)(x), g(x, training=False), atol=1e-4)
-
-
-def test_fast_graph_refuses_a_subclassed_model():
-    class Net(keras.Model):
-        def call(self, x):
-            return x
-
-    with pytest.raises(ValueError, match="functional"):
-        fast_graph(Net())

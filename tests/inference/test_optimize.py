@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from tf_imgtrans.inference import fold_batch_norm, inference_function
+from tf_imgtrans.inference import fast_graph, fold_batch_norm, inference_function
 from tf_imgtrans.networks import get_generator
 
 
@@ -68,10 +68,11 @@ def test_inference_function_traces_once_for_all_sizes():
     assert infer.function.experimental_get_tracing_count() == 1
 
 
-def test_fold_refuses_a_subclassed_model():
+@pytest.mark.parametrize("rewrite", [fold_batch_norm, fast_graph])
+def test_rewrites_refuse_a_subclassed_model(rewrite):
     class Net(keras.Model):
         def call(self, x):
             return x
 
     with pytest.raises(ValueError, match="functional"):
-        fold_batch_norm(Net())
+        rewrite(Net())
