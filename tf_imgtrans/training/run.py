@@ -27,6 +27,7 @@ from tf_imgtrans.callbacks import (
     restore_checkpoint,
 )
 from tf_imgtrans.distribute import get_strategy, is_chief
+from tf_imgtrans.models.base import FusedAdam
 from tf_imgtrans.precision import as_float32
 
 
@@ -131,13 +132,14 @@ OPTIMIZERS = ("adam", "sgd")
 
 
 def make_optimizer(name: str, lr: float, beta_1: float = 0.9) -> keras.optimizers.Optimizer:
-    """Adam(lr, β1) as in the papers, or plain SGD(lr) (whose weight change is exactly lr × the
-    gradient: what the distributed-training checks compare)."""
+    """Adam(lr, β1) as in the papers (`FusedAdam`: TensorFlow's fused kernel), or plain SGD(lr)
+    (whose weight change is exactly lr × the gradient: what the distributed-training checks
+    compare)."""
     if name not in OPTIMIZERS:
         raise ValueError(f"`optimizer` must be one of {OPTIMIZERS}. Received: optimizer={name!r}")
     if name == "sgd":
         return keras.optimizers.SGD(lr)
-    return keras.optimizers.Adam(lr, beta_1=beta_1)
+    return FusedAdam(lr, beta_1=beta_1)
 
 
 def first_batch(dataset) -> tuple:
