@@ -84,7 +84,8 @@ def test_train_fast_style_skips_bad_content_images_unless_strict(tmp_path, good,
     bad_style = tmp_path / "style.png"
     bad_style.write_bytes(b"")
     style_args = ["--style", str(bad_style), "--data", data, "--out", str(tmp_path / "run3")]
-    assert main(["train", "fast-style", *style_args, *TINY_STYLE]) == 2
+    with pytest.warns(UserWarning, match=r"Skipped 1 of 4"):  # the content folder, again
+        assert main(["train", "fast-style", *style_args, *TINY_STYLE]) == 2
     one_line(capsys, "style.png")
 
 
