@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import threading
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -203,18 +204,25 @@ def max_image_pixels() -> int | None:
     return int(value)
 
 
+_PILLOW_LIMIT_LOCK = threading.Lock()
+
+
 def _open_checked(source, path: str) -> Image.Image:
     """`Image.open(source)` (header only) with our size check against `max_image_pixels()` in
     place of Pillow's decompression-bomb warning and error, and a message that says what to do."""
-    limit = max_image_pixels()
-    previous = Image.MAX_IMAGE_PIXELS
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        Image.MAX_IMAGE_PIXELS = None
-        try:
-            img = Image.open(source)
-        finally:
-            Image.MAX_IMAGE_PIXELS = previous
+    # Pillow's limit is a module global: tf.data decodes in parallel threads, so reading it
+    # (for our default) and switching it off around the open happen under one lock, else one
+    # thread could take another's None as the value to restore and the limit would be lost.
+    with _PILLOW_LIMIT_LOCK:
+        limit = max_image_pixels()
+        previous = Image.MAX_IMAGE_PIXELS
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            Image.MAX_IMAGE_PIXELS = None
+            try:
+                img = Image.open(source)
+            finally:
+                Image.MAX_IMAGE_PIXELS = previous
     if limit is not None and img.width * img.height > limit:
         img.close()
         raise ImageDecodeError(
