@@ -3,9 +3,13 @@ the trainers train under it with finite losses (float16 with loss scaling)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
+from PIL import Image
 
 from tf_imgtrans.models import Pix2Pix
 from tf_imgtrans.networks import get_discriminator, get_generator
@@ -61,11 +65,17 @@ def test_pix2pix_trains_with_finite_falling_losses(precision):
         assert float(model.g_optimizer.dynamic_scale) == 2.0 ** (15 - (8 - applied))
 
 
-def test_a_bf16_run_saves_a_float32_generator(tmp_path):
-    from tf_imgtrans.training import Pix2PixConfig, train_pix2pix
+@pytest.mark.parametrize("kind", ["pix2pix", "cyclegan"])
+def test_a_bf16_run_saves_a_float32_generator(kind, tmp_path):
+    from tf_imgtrans.training import CycleGANConfig, Pix2PixConfig, train_cyclegan, train_pix2pix
 
-    config = Pix2PixConfig(
-        data="builtin:facades?n_train=4&n_val=2&n_test=2",
+    config, train, name = {
+        "pix2pix": (Pix2PixConfig, train_pix2pix, "generator"),
+        "cyclegan": (CycleGANConfig, train_cyclegan, "generator_AtoB"),
+    }[kind]
+    data = {"pix2pix": "facades?n_train=4&n_val=2&n_test=2", "cyclegan": "facades2night?n_train=4"}
+    config = config(
+        data="builtin:" + data[kind],
         image_size=32,
         ngf=4,
         ndf=4,
@@ -74,11 +84,69 @@ def test_a_bf16_run_saves_a_float32_generator(tmp_path):
         precision="mixed_bfloat16",
         tensorboard=False,
     )
-    result = train_pix2pix(config, str(tmp_path / "run"), verbose=0)
-    trained = result.model.generator
-    assert trained.get_layer("down0_conv").compute_dtype == "bfloat16"
-    saved = keras.models.load_model(result.paths["generator"])
+    if kind == "cyclegan":
+        config = dataclasses.replace(config, n_blocks=1)
+    result = train(config, str(tmp_path / "run"), verbose=0)
+    trained = result.model.networks[name]
+    assert {layer.compute_dtype for layer in trained.layers[1:]} >= {"bfloat16"}
+    saved = keras.models.load_model(result.paths[name])
     assert {layer.compute_dtype for layer in saved.layers} == {"float32"}
     x = np.random.default_rng(0).uniform(-1, 1, (1, 32, 32, 3)).astype("float32")
     np.testing.assert_allclose(saved(x), trained(x), atol=0.05)  # bfloat16's rounding only
     assert not np.allclose(saved(x), trained(x), atol=1e-6)
+
+
+def _tiny_trainer(kind: str, precision: str, tmp_path):
+    """A tiny trainer of `kind` as its run builder makes it, and one batch for it."""
+    from tf_imgtrans.training import (
+        AdaINConfig,
+        CycleGANConfig,
+        FastStyleConfig,
+        build_adain,
+        build_cyclegan,
+        build_fast_style,
+    )
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
+    y = rng.uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
+    if kind == "cyclegan":
+        config = CycleGANConfig(image_size=32, n_blocks=1, ngf=4, ndf=4, n_layers=1)
+        return build_cyclegan(dataclasses.replace(config, precision=precision)), (x, y)
+    if kind == "fast-style":
+        style = str(tmp_path / "style.png")
+        Image.fromarray(rng.integers(0, 256, (24, 24, 3), dtype=np.uint8)).save(style)
+        config = FastStyleConfig(style=style, image_size=32, filters=4, n_blocks=1)
+        config = dataclasses.replace(config, vgg_weights="random", precision=precision)
+        return build_fast_style(config), (x,)
+    config = AdaINConfig(image_size=32, vgg_weights="random", precision=precision)
+    return build_adain(config), (x, y)
+
+
+TRACKED = {"cyclegan": "cycle_A", "fast-style": "loss", "adain": "loss"}
+
+
+@pytest.mark.parametrize("precision", ["mixed_bfloat16", "mixed_float16"])
+@pytest.mark.parametrize("kind", ["cyclegan", "fast-style", "adain"])
+def test_the_other_trainers_train_in_mixed_precision(kind, precision, tmp_path):
+    keras.utils.set_random_seed(0)
+    model, batch = _tiny_trainer(kind, precision, tmp_path)
+    dtype = precision.removeprefix("mixed_")
+    assert compute_dtype(model.networks.values()) == dtype
+    assert {w.dtype for w in model.trainable_weights} == {"float32"}
+    optimizers = list(model.optimizers.values())
+    scaled = {isinstance(o, keras.optimizers.LossScaleOptimizer) for o in optimizers}
+    assert scaled == {dtype == "float16"}  # float16 gradients need loss scaling
+    ds = tf.data.Dataset.from_tensors(batch).repeat(2)
+    # In float16 the first steps may overflow at the initial loss scale (2^15) and are skipped
+    # while the scale halves: AdaIN's random-weight VGG skips 10 steps.
+    epochs = 10 if dtype == "float16" else 6
+    history = model.fit(ds, epochs=epochs, shuffle=False, verbose=0).history
+    assert all(np.all(np.isfinite(v)) for v in history.values())
+    loss = history[TRACKED[kind]]
+    assert loss[-1] < loss[0]
+    if kind == "cyclegan":  # the pools keep float32 images whatever the policy
+        assert model.pool_a.images.dtype == "float32"
+    if dtype == "float16":
+        skipped = 2 * epochs - int(optimizers[0].iterations)
+        assert float(optimizers[0].dynamic_scale) == 2.0 ** (15 - skipped)

@@ -23,6 +23,8 @@ import functools
 import keras
 
 PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16", "auto")
+DEFAULT_PRECISION = "float32"
+"""The run configs' default `precision`."""
 
 
 @functools.cache
@@ -126,6 +128,7 @@ def loss_scaled(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optim
 
 
 __all__ = [
+    "DEFAULT_PRECISION",
     "PRECISIONS",
     "as_float32",
     "check_precision",

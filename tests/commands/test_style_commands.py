@@ -1,6 +1,7 @@
 import json
 import os
 
+import keras
 import numpy as np
 import pytest
 from PIL import Image
@@ -64,8 +65,9 @@ def test_train_fast_style_then_translate(tmp_path, images):
     args = ["train", "fast-style", "--style", images["style"], "--data"]
     args += [str(images["root"] / "content"), "--out", out, "--epochs", "1", "--image-size", "32"]
     args += ["--batch-size", "2", "--filters", "4", "--n-blocks", "1", "--vgg-weights", "random"]
-    args += ["--no-tensorboard", "--style-weight", "10"]
+    args += ["--no-tensorboard", "--style-weight", "10", "--precision", "mixed_float16"]
     assert main(args) == 0
+    assert json.load(open(os.path.join(out, "config.json")))["precision"] == "mixed_float16"
     translated = tmp_path / "translated"
     model = os.path.join(out, "generator.keras")
     assert main(["translate", "--model", model, images["content"], "--out", str(translated)]) == 0
@@ -77,8 +79,11 @@ def test_train_adain_then_stylize_with_it(tmp_path, images):
     args = ["train", "adain", "--content", str(images["root"] / "content"), "--style"]
     args += [str(images["root"] / "styles"), "--out", out, "--epochs", "1", "--image-size", "32"]
     args += ["--load-size", "40", "--batch-size", "2", "--vgg-weights", "random"]
-    args += ["--no-tensorboard"]
+    args += ["--no-tensorboard", "--precision", "mixed_bfloat16"]
     assert main(args) == 0
+    assert json.load(open(os.path.join(out, "config.json")))["precision"] == "mixed_bfloat16"
+    stylizer = keras.models.load_model(os.path.join(out, "stylizer.keras"))
+    assert {layer.compute_dtype for layer in stylizer._flatten_layers()} == {"float32"}
     result = str(tmp_path / "adain.png")
     args = ["stylize", images["content"], images["style"], images["style2"], "--method", "adain"]
     args += ["--model", out, "--out", result, "--alpha", "0.5", "--style-blend", "1", "3"]

@@ -191,7 +191,6 @@ def _config(cls, precision: str, **values):
 
 def _ours(model: str, size: int, arch: dict, precision: str):
     """Our trainer as the training entry points build it, under `precision`."""
-    import keras
     import numpy as np
 
     from tf_imgtrans.precision import precision_scope
@@ -214,10 +213,7 @@ def _ours(model: str, size: int, arch: dict, precision: str):
                 ngf=arch["ngf"],
                 ndf=arch["ndf"],
             )
-            trainer = build_cyclegan(config)
-            for pool in (trainer.pool_a, trainer.pool_b):  # made under the scope: images stay
-                pool.dtype_policy = keras.DTypePolicy("float32")  # float32, as the pool stores
-            return trainer
+            return build_cyclegan(config)
         from tf_imgtrans.models import AdaIN, FastStyleTransfer
         from tf_imgtrans.networks import adain_decoder, adain_encoder, get_generator, vgg_features
         from tf_imgtrans.training.style import FastStyleConfig

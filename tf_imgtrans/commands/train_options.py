@@ -6,15 +6,24 @@ from __future__ import annotations
 import argparse
 
 from tf_imgtrans.distribute import STRATEGIES
+from tf_imgtrans.precision import DEFAULT_PRECISION, PRECISIONS
 
 
 def add_run_options(p: argparse.ArgumentParser, options: dict) -> None:
     """Adds --out, one option per config field of `options` ({field: (flag, type, help)}, each
     defaulting to None so that a resumed run can tell what the user set from what it saved),
-    --no-tensorboard, --strict, --strategy, --resume and the hidden --steps-per-epoch."""
+    --precision, --no-tensorboard, --strict, --strategy, --resume and the hidden
+    --steps-per-epoch."""
     p.add_argument("--out", required=True, help="output folder of the run")
     for field, (flag, kind, help_text) in options.items():
         p.add_argument(flag, dest=field, type=kind, help=help_text)
+    p.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        help="dtype policy of the networks: mixed precision computes in 16 bits with float32 "
+        "weights; auto is mixed_bfloat16 on a CPU with native bfloat16 and no GPU, else float32 "
+        f"(default: {DEFAULT_PRECISION}; see README, Speed)",
+    )
     p.add_argument("--no-tensorboard", action="store_true")
     p.add_argument(
         "--strict",
@@ -38,6 +47,8 @@ def config_values(args: argparse.Namespace, options: dict) -> dict:
         values["tensorboard"] = False
     if args.strict:
         values["strict"] = True
+    if args.precision is not None:
+        values["precision"] = args.precision
     return values
 
 

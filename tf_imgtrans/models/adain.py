@@ -110,7 +110,7 @@ class AdaIN(TranslationTrainer):
         with tf.GradientTape() as tape:
             values = self._loss_terms(content, style, training=True)
             # Each replica's mean loss / replicas: the optimizer sums their gradients.
-            scaled = values["loss"] * replica_scale()
+            scaled = self.d_optimizer.scale_loss(values["loss"] * replica_scale())
         d_vars = self.decoder.trainable_variables
         self.d_optimizer.apply(tape.gradient(scaled, d_vars), d_vars)
         for name, value in values.items():

@@ -79,11 +79,12 @@ class TranslationTrainer(keras.Model):
     initial_learning_rates: dict[str, float]
 
     def _set_optimizers(self, optimizers: dict[str, keras.optimizers.Optimizer | None]) -> None:
-        """Sets `optimizers` (None: `default_adam()`). Where a network computes in float16, each
-        is wrapped in a dynamic `LossScaleOptimizer`; train steps take gradients of
-        `optimizer.scale_loss(loss)`, which is the loss itself for other optimizers."""
+        """Sets `optimizers` (None: `default_adam()`). Where a layer (of the trained networks or
+        of a frozen loss network) computes in float16, each is wrapped in a dynamic
+        `LossScaleOptimizer`; train steps take gradients of `optimizer.scale_loss(loss)`, which
+        is the loss itself for other optimizers."""
         self.optimizers = {name: opt or default_adam() for name, opt in optimizers.items()}
-        if compute_dtype(self.networks.values()) == "float16":
+        if compute_dtype(self._flatten_layers(include_self=False)) == "float16":
             self.optimizers = {name: loss_scaled(opt) for name, opt in self.optimizers.items()}
         self.initial_learning_rates = {
             name: float(keras.ops.convert_to_numpy(opt.learning_rate))

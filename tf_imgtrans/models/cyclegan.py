@@ -246,7 +246,7 @@ class CycleGAN(TranslationTrainer):
         g_vars = self.trainable_variables_of("generators")
         with tf.GradientTape() as g_tape:
             g = self.generator_losses(real_a, real_b, training=True)
-            g_scaled = g["g_loss"] * scale
+            g_scaled = self.g_optimizer.scale_loss(g["g_loss"] * scale)
         self.g_optimizer.apply(g_tape.gradient(g_scaled, g_vars), g_vars)
 
         # --- Discriminators: real images vs fakes from the history pools (halved losses) ---
@@ -264,7 +264,7 @@ class CycleGAN(TranslationTrainer):
                 self.discriminator_b(pooled_b, training=True),
                 self.gan_mode,
             )
-            d_scaled = (d_a + d_b) * scale
+            d_scaled = self.d_optimizer.scale_loss((d_a + d_b) * scale)
         self.d_optimizer.apply(d_tape.gradient(d_scaled, d_vars), d_vars)
 
         values = {name: g[name] for name in TRAIN_LOSSES if name in g}

@@ -47,6 +47,10 @@ class ImagePool(keras.layers.Layer):
     """
 
     def __init__(self, pool_size: int = 50, seed: int | None = None, **kwargs):
+        # The pool stores and returns float32 images whatever the global dtype policy: under a
+        # mixed policy Keras would cast its inputs to 16 bits and the stored float32 images
+        # could not be mixed with them.
+        kwargs.setdefault("dtype", "float32")
         super().__init__(trainable=False, **kwargs)
         if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 0:
             raise ValueError(f"`pool_size` must be an int >= 0. Received: pool_size={pool_size!r}")

@@ -170,7 +170,7 @@ class FastStyleTransfer(TranslationTrainer):
             y = self.generator(x, training=True)
             values = self._loss_terms(x, y)
             # Each replica's mean loss / replicas: the optimizer sums their gradients.
-            scaled = values["loss"] * replica_scale()
+            scaled = self.g_optimizer.scale_loss(values["loss"] * replica_scale())
         g_vars = self.generator.trainable_variables
         self.g_optimizer.apply(tape.gradient(scaled, g_vars), g_vars)
         for name, value in values.items():

@@ -10,6 +10,7 @@ import tensorflow as tf
 from tf_imgtrans.data import load_unpaired_dataset, resolve_unpaired_spec, unpaired_splits
 from tf_imgtrans.models import CycleGAN
 from tf_imgtrans.networks import patchgan_discriminator, resnet_generator
+from tf_imgtrans.precision import DEFAULT_PRECISION, precision_scope
 from tf_imgtrans.training.run import (
     RunConfig,
     RunResult,
@@ -62,6 +63,7 @@ class CycleGANConfig(RunConfig):
     checkpoint_every: int = 1
     keep_checkpoints: int = 3
     tensorboard: bool = True
+    precision: str = DEFAULT_PRECISION  # or "float32", "mixed_bfloat16", …: tf_imgtrans.precision
     extra: dict = field(default_factory=dict)
 
     settings_name = "CycleGAN"
@@ -75,7 +77,8 @@ class CycleGANConfig(RunConfig):
 
 def build_cyclegan(config: CycleGANConfig) -> CycleGAN:
     """The compiled CycleGAN trainer that `config` describes, its image pools built for
-    `config.image_size` (so that a checkpoint can be restored into them)."""
+    `config.image_size` (so that a checkpoint can be restored into them); the networks are built
+    under the dtype policy of `config.precision` (float32 variables either way)."""
     if config.image_size % 4:
         raise ValueError(
             "The ResNet generator needs an image size that is a multiple of 4. "
@@ -101,13 +104,14 @@ def build_cyclegan(config: CycleGANConfig) -> CycleGAN:
             name=name,
         )
 
-    model = CycleGAN(
-        generator("generator_AtoB"),
-        generator("generator_BtoA"),
-        discriminator("discriminator_A"),
-        discriminator("discriminator_B"),
-        name="cyclegan",
-    )
+    with precision_scope(config.precision):
+        networks = [
+            generator("generator_AtoB"),
+            generator("generator_BtoA"),
+            discriminator("discriminator_A"),
+            discriminator("discriminator_B"),
+        ]
+    model = CycleGAN(*networks, name="cyclegan")
     model.compile(
         g_optimizer=make_optimizer(config.optimizer, config.lr, config.beta_1),
         d_optimizer=make_optimizer(config.optimizer, config.lr, config.beta_1),

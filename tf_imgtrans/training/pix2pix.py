@@ -10,7 +10,7 @@ import tensorflow as tf
 from tf_imgtrans.data import available_splits, load_paired_dataset, resolve_paired_spec
 from tf_imgtrans.models import Pix2Pix
 from tf_imgtrans.networks import get_discriminator, get_generator
-from tf_imgtrans.precision import precision_scope
+from tf_imgtrans.precision import DEFAULT_PRECISION, precision_scope
 from tf_imgtrans.training.run import (
     RunConfig,
     RunResult,
@@ -54,7 +54,7 @@ class Pix2PixConfig(RunConfig):
     checkpoint_every: int = 1
     keep_checkpoints: int = 3
     tensorboard: bool = True
-    precision: str = "float32"  # "mixed_bfloat16", "mixed_float16", "auto": tf_imgtrans.precision
+    precision: str = DEFAULT_PRECISION  # or "float32", "mixed_bfloat16", …: tf_imgtrans.precision
     extra: dict = field(default_factory=dict)
 
     settings_name = "Pix2Pix"

@@ -15,6 +15,7 @@ from tf_imgtrans.data import image_files, load_image_dataset, validate_images
 from tf_imgtrans.models import AdaIN, FastStyleTransfer
 from tf_imgtrans.models.style_transfer import JOHNSON_CONTENT_LAYERS, JOHNSON_STYLE_LAYERS
 from tf_imgtrans.networks import adain_decoder, adain_encoder, get_generator, vgg_features
+from tf_imgtrans.precision import DEFAULT_PRECISION, as_float32, precision_scope
 from tf_imgtrans.style.images import as_float_image, long_side_shape, resize
 from tf_imgtrans.training.run import (
     RunConfig,
@@ -58,6 +59,7 @@ class FastStyleConfig(RunConfig):
     checkpoint_every: int = 1
     keep_checkpoints: int = 3
     tensorboard: bool = True
+    precision: str = DEFAULT_PRECISION  # or "float32", "mixed_bfloat16", …: tf_imgtrans.precision
 
 
 @dataclass
@@ -87,6 +89,7 @@ class AdaINConfig(RunConfig):
     checkpoint_every: int = 1
     keep_checkpoints: int = 3
     tensorboard: bool = True
+    precision: str = DEFAULT_PRECISION  # or "float32", "mixed_bfloat16", …: tf_imgtrans.precision
 
 
 def _require(value: str, what: str, flag: str) -> str:
@@ -102,21 +105,23 @@ def _as_tuples(ds: tf.data.Dataset) -> tf.data.Dataset:
 
 
 def build_fast_style(config: FastStyleConfig) -> FastStyleTransfer:
-    """The compiled FastStyleTransfer trainer that `config` describes."""
+    """The compiled FastStyleTransfer trainer that `config` describes; the transformation and
+    loss networks are built under the dtype policy of `config.precision`."""
     style = as_float_image(_require(config.style, "The style image", "--style"), "style")
     style = resize(style, long_side_shape(style.shape, config.style_size or config.image_size))
-    generator = get_generator(
-        "style_transfer_net",
-        filters=config.filters,
-        n_blocks=config.n_blocks,
-        norm=config.norm,
-        upsampling=config.upsampling,
-    )
-    vgg = vgg_features(
-        JOHNSON_CONTENT_LAYERS + JOHNSON_STYLE_LAYERS,
-        arch=config.arch,
-        weights=config.vgg_weights,
-    )
+    with precision_scope(config.precision):
+        generator = get_generator(
+            "style_transfer_net",
+            filters=config.filters,
+            n_blocks=config.n_blocks,
+            norm=config.norm,
+            upsampling=config.upsampling,
+        )
+        vgg = vgg_features(
+            JOHNSON_CONTENT_LAYERS + JOHNSON_STYLE_LAYERS,
+            arch=config.arch,
+            weights=config.vgg_weights,
+        )
     model = FastStyleTransfer(generator, vgg, style, name="fast_style_transfer")
     model.compile(
         g_optimizer=make_optimizer(config.optimizer, config.lr),
@@ -188,7 +193,8 @@ def train_fast_style(
 
 class SaveStylizer(keras.callbacks.Callback):
     """After every epoch with finite losses, saves the AdaIN trainer's inference model
-    (`model.stylizer()`: encoder + AdaIN + decoder, two image inputs) to `path`, atomically."""
+    (`model.stylizer()`: encoder + AdaIN + decoder, two image inputs) to `path`, atomically, as
+    a float32 network (`tf_imgtrans.precision.as_float32`) whatever precision it trained in."""
 
     def __init__(self, path: str):
         super().__init__()
@@ -196,13 +202,16 @@ class SaveStylizer(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if epoch_is_good(self.model, logs):
-            atomic_save_model(self.model.stylizer(), self.path)
+            atomic_save_model(as_float32(self.model.stylizer()), self.path)
 
 
 def build_adain(config: AdaINConfig) -> AdaIN:
-    """The compiled AdaIN trainer that `config` describes."""
-    encoder = adain_encoder(arch=config.arch, weights=config.vgg_weights)
-    model = AdaIN(encoder, adain_decoder(arch=config.arch), name="adain")
+    """The compiled AdaIN trainer that `config` describes; encoder and decoder are built under
+    the dtype policy of `config.precision`."""
+    with precision_scope(config.precision):
+        encoder = adain_encoder(arch=config.arch, weights=config.vgg_weights)
+        decoder = adain_decoder(arch=config.arch)
+    model = AdaIN(encoder, decoder, name="adain")
     model.compile(
         optimizer=make_optimizer(config.optimizer, config.lr),
         content_weight=config.content_weight,
