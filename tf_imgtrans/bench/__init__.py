@@ -21,6 +21,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "tf_imgtrans.bench.data_speed",
         "input pipeline images/s (decode, jitter, batch) against the training step's appetite",
     ),
+    "precision_quality": (
+        "tf_imgtrans.bench.precision_quality",
+        "float32 against 16-bit mixed precision: the same runs' validation scores and losses",
+    ),
 }
 
 __all__ = ["BENCHMARKS"]
