@@ -45,6 +45,24 @@ def test_cli_export_tflite_with_report(run_dir, facades, tmp_path, capsys):
     assert report["parity"]["size"] == [32, 32]  # the run's training size
     assert report["parity"]["max_abs_error"] < 1e-2
     assert report["size_bytes"] == os.path.getsize(out)
+    assert report["source"]["graph"] == "fast_graph"  # the default: sub-pixel convolutions
+    assert "TRANSPOSE_CONV" not in report["details"]["op_counts"]
+
+
+def test_cli_export_no_fast_graph(run_dir, tmp_path):
+    """--no-fast-graph exports the layers as trained (transposed convolutions kept)."""
+    require_export_tools()
+    out = tmp_path / "g.tflite"
+    status = main(
+        ["export", "--model", str(run_dir / "generator.keras"), "--format", "tflite"]
+        + ["--out", str(out), "--parity-images", "1", "--no-fast-graph"]
+    )
+    assert status == 0
+    with open(tmp_path / "g.parity.json") as f:
+        report = json.load(f)
+    assert report["source"]["graph"] == "keras" and report["source"]["rewritten_layers"] == {}
+    assert report["details"]["op_counts"]["TRANSPOSE_CONV"] == 4
+    assert report["parity"]["max_abs_error"] < 1e-4
 
 
 def test_script_to_savedmodel(run_dir, tmp_path):

@@ -66,22 +66,76 @@ def test_tflite_quantized_above_30db(exports, mode):
 
 
 def test_tflite_int8_is_integer_and_reports_float_ops(exports):
-    """Convolutions, mirror padding and instance-norm statistics run in int8; ops the converter
-    kept in float are listed (for instance norm: the NEG and SQUARE of the variance)."""
+    """The default (fast_graph) int8 export computes every op in int8, instance norm included
+    (its variance as SQUARED_DIFFERENCE); float32 only at the edges, as documented."""
     details = exports["tflite_int8"].details
     ops, float_ops = details["op_counts"], details["float_ops"]
     for op in ("CONV_2D", "GATHER"):  # GATHER: the in-graph padding to the multiple
-        assert op in ops and op not in float_ops
-    for op in ("TRANSPOSE_CONV", "RESIZE_NEAREST_NEIGHBOR", "MIRROR_PAD", "MEAN"):
-        assert op not in float_ops
-    if exports["source"].name.startswith(("resnet", "style")):  # reflection padding, instance norm
-        assert ops["MIRROR_PAD"] >= 4 and ops["MEAN"] > 0
-    assert all(op in ops for op in float_ops)
+        assert op in ops
+    if exports["source"].name.startswith(("resnet", "style")):  # instance norm
+        assert ops["MEAN"] > 0 and ops["SQUARED_DIFFERENCE"] > 0
+    assert float_ops == {}
     from tf_imgtrans.export import TFLiteRunner
 
-    runner = TFLiteRunner(exports["tflite_int8"].path)  # float32 at the edges, as documented
+    runner = TFLiteRunner(exports["tflite_int8"].path)
     assert runner.interpreter.get_input_details()[0]["dtype"] == np.float32
     assert runner.interpreter.get_output_details()[0]["dtype"] == np.float32
+
+
+# What the plain graph has and fast_graph rewrites away, per network of NETWORKS.
+_REWRITTEN_OPS = {
+    "unet": {"TRANSPOSE_CONV": "Conv2DBackpropInput"},
+    "resnet": {"MIRROR_PAD": "MirrorPad"},
+    "style": {"MIRROR_PAD": "MirrorPad"},
+}
+
+
+def _network(exports) -> str:
+    return next(k for k in _REWRITTEN_OPS if exports["source"].name.startswith(k))
+
+
+def test_exports_trace_the_fast_graph_by_default(exports):
+    """Every format is traced from `fast_graph(generator)`: the reports name its rewritten
+    layers, and the ops it replaces are gone from the TFLite and TF.js graphs (the parity tests
+    above hold these exports to the Keras generator)."""
+    from tf_imgtrans.inference import fast_graph, rewritten_layers
+
+    source = exports["source"]
+    counts = {k: v for k, v in rewritten_layers(fast_graph(source.model)).items() if v}
+    assert counts  # each network of NETWORKS has layers to rewrite
+    gone = _REWRITTEN_OPS[_network(exports)]
+    for key in ("savedmodel", "tflite_float32", "tflite_float16", "tflite_dynamic", "tflite_int8"):
+        with open(exports[key].report_path) as f:
+            described = json.load(f)["source"]
+        assert described["graph"] == "fast_graph" and described["rewritten_layers"] == counts
+        if key.startswith("tflite"):
+            assert not set(gone) & set(exports[key].details["op_counts"]), key
+    if not isinstance(exports["tfjs"], str):
+        with open(os.path.join(exports["tfjs"].path, "model.json")) as f:
+            graph = json.load(f)["modelTopology"]["node"]
+        assert not {node["op"] for node in graph} & set(gone.values())
+
+
+def test_no_fast_graph_exports_the_layers_as_trained(exports, facades):
+    """fast_graph=False (`--no-fast-graph`): the int8 TFLite graph keeps the original ops
+    (instance norm's variance partly in float) and still matches Keras."""
+    from tf_imgtrans.export import export_model
+
+    result = export_model(
+        exports["source"],
+        str(exports["out"] / "plain_int8.tflite"),
+        "tflite",
+        quantize="int8",
+        data=facades,
+        parity_size=SIZE,
+        verbose=False,
+        fast_graph=False,
+    )
+    assert result.source["graph"] == "keras" and result.source["rewritten_layers"] == {}
+    ops = result.details["op_counts"]
+    assert set(_REWRITTEN_OPS[_network(exports)]) <= set(ops)
+    assert all(op in ops for op in result.details["float_ops"])
+    _check(result.parity, min_psnr=30.0)
 
 
 def test_tfjs_in_node_matches_keras(exports):

@@ -33,6 +33,13 @@ def add_arguments(p: argparse.ArgumentParser, with_format: bool = True) -> None:
     p.add_argument("--calibration-images", type=int, default=100, help="int8 calibration images")
     p.add_argument("--kind", help="pix2pix, cyclegan or style (default: from the run's config)")
     p.add_argument("--no-parity", action="store_true", help="skip the check against Keras")
+    p.add_argument(
+        "--no-fast-graph",
+        action="store_true",
+        help="export the layers as trained instead of fast_graph's exact rewrites (sub-pixel "
+        "transposed convolutions, reflection padding by slices, 4-D instance norm), which "
+        "TFLite and TF.js run faster",
+    )
 
 
 def register(commands, models) -> None:
@@ -59,6 +66,7 @@ def run(args) -> int:
             parity_size=args.parity_size,
             num_calibration=args.calibration_images,
             kind=args.kind,
+            fast_graph=not args.no_fast_graph,
         )
     except ExportToolError as e:
         print(f"tf-imgtrans: error: {e}", file=sys.stderr)

@@ -11,7 +11,7 @@ from tf_imgtrans.export.images import ImageSource, held_out_images
 from tf_imgtrans.export.parity import check_parity, format_summary
 from tf_imgtrans.export.report import ExportResult
 from tf_imgtrans.export.saved_model import export_saved_model
-from tf_imgtrans.export.source import ExportSource, load_export_source
+from tf_imgtrans.export.source import ExportSource, export_source
 from tf_imgtrans.export.stylizer import check_stylizer_parity, style_images
 from tf_imgtrans.export.tfjs import QUANTIZATIONS as TFJS_QUANTIZATIONS
 from tf_imgtrans.export.tfjs import export_tfjs
@@ -54,6 +54,7 @@ def export_model(
     num_calibration: int = 100,
     kind: str | None = None,
     verbose: bool = True,
+    fast_graph: bool | None = None,
 ) -> ExportResult:
     """Exports a generator to one format, checks it against Keras and writes its JSON report.
 
@@ -75,12 +76,19 @@ def export_model(
         num_calibration: int. Representative images for int8.
         kind: str or None. "pix2pix", "cyclegan", "style" (read from the run when None).
         verbose: bool. Print a one-line summary and the report path.
+        fast_graph: bool or None. Trace the export from `tf_imgtrans.inference.fast_graph`'s
+            exact rewrites (sub-pixel transposed convolutions, reflection padding by slices,
+            instance norm as 4-D means), which TFLite runs 1.5–3.5× and TF.js 6–7× faster
+            (BENCHMARKS.md), int8 included; False: from the layers as trained (CLI:
+            `--no-fast-graph`). None: True, or an ExportSource's own choice. The parity check
+            compares with the original Keras model either way; the report's `source.graph`
+            says which graph was exported.
 
     Returns:
         The ExportResult, with `parity` filled and `report_path` set.
     """
     quantize = check_format(format, quantize)
-    source = model if isinstance(model, ExportSource) else load_export_source(model, kind=kind)
+    source = export_source(model, fast_graph, kind=kind)
     if source.is_stylizer and format != "tfjs":
         raise ValueError(
             f"{source.path or source.name} is an AdaIN stylizer (content, style and alpha in), "
@@ -135,10 +143,12 @@ def export_all(
     parity_size: int | None = None,
     tflite_modes: tuple[str, ...] = TFLITE_QUANTIZATIONS,
     verbose: bool = True,
+    fast_graph: bool | None = None,
 ) -> list[ExportResult]:
     """Exports to every format into `out_dir`: `saved_model/`, `model_<mode>.tflite` for each of
-    `tflite_modes` (int8 only with `data`), and `tfjs/`; each checked against Keras."""
-    source = model if isinstance(model, ExportSource) else load_export_source(model)
+    `tflite_modes` (int8 only with `data`), and `tfjs/`; each checked against Keras. `fast_graph`
+    as for `export_model`."""
+    source = export_source(model, fast_graph)
     common = {"size": size, "data": data, "parity_size": parity_size, "verbose": verbose}
     results = [export_model(source, os.path.join(out_dir, "saved_model"), "savedmodel", **common)]
     for mode in tflite_modes:

@@ -17,7 +17,7 @@ from tf_imgtrans.export.graph import (
     uint8_function,
 )
 from tf_imgtrans.export.report import ExportResult, prepare_output
-from tf_imgtrans.export.source import ExportSource, load_export_source
+from tf_imgtrans.export.source import ExportSource, export_source
 
 UINT8_SIGNATURE = "serving_default"
 FLOAT_SIGNATURE = "serving_float"
@@ -48,6 +48,7 @@ def export_saved_model(
     model: str | keras.Model | ExportSource,
     out: str,
     size: int | tuple[int, int] | str | None = None,
+    fast_graph: bool | None = None,
 ) -> ExportResult:
     """Exports a generator as a TensorFlow SavedModel with two signatures:
 
@@ -62,6 +63,7 @@ def export_saved_model(
         model: str, keras.Model or ExportSource. The generator (or its `.keras` file).
         out: str. Folder to write; a previous SavedModel there is replaced.
         size: None (any size), N, (H, W) or "HxW": the input size the signatures accept.
+        fast_graph: bool or None. Trace from `fast_graph`'s rewrites, as `export_model` says.
 
     Example:
     >>> g = tf_imgtrans.get_generator("resnet", n_blocks=1, ngf=4)  # doctest: +SKIP
@@ -72,7 +74,7 @@ def export_saved_model(
     >>> serve(image=tf.zeros((1, 70, 90, 3), tf.uint8))  # doctest: +SKIP
     {'image': <tf.Tensor: shape=(1, 70, 90, 3), dtype=uint8, ...>}
     """
-    source = model if isinstance(model, ExportSource) else load_export_source(model)
+    source = export_source(model, fast_graph)
     size = parse_size(size)
     prepare_output(out, "saved_model.pb")
     parent = os.path.dirname(os.path.abspath(out))

@@ -8,7 +8,7 @@ import os
 
 import keras
 
-from tf_imgtrans.export.rewrite import exportable
+from tf_imgtrans.export.rewrite import exportable, graph_report
 from tf_imgtrans.inference import min_size, size_multiple
 
 # Names a run's `config.json` may carry, mapped to the kind of model the manifest reports;
@@ -32,6 +32,8 @@ class ExportSource:
         config: dict. The run's `config.json` (empty without one).
         inputs: tuple of str. The exported graph's inputs: ("image",) for a generator,
             ("content", "style", "alpha") for the AdaIN stylizer (`tf_imgtrans.export.stylizer`).
+        fast_graph: bool. Whether `graph_model` was made with `fast_graph`'s rewrites (where
+            the model has layers to rewrite; see `describe()["graph"]`).
     """
 
     model: keras.Model
@@ -45,6 +47,7 @@ class ExportSource:
     cache: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
     graph_model: keras.Model | None = dataclasses.field(default=None, repr=False)
     inputs: tuple[str, ...] = IMAGE_INPUTS
+    fast_graph: bool = True
 
     @property
     def is_stylizer(self) -> bool:
@@ -54,7 +57,7 @@ class ExportSource:
     @property
     def traced(self) -> keras.Model:
         """The model the exported graphs are traced from: `model`, or its clone with layers
-        swapped for export-friendly equivalents (`tf_imgtrans.export.rewrite`)."""
+        swapped for export-friendly and faster equivalents (`tf_imgtrans.export.rewrite`)."""
         return self.graph_model if self.graph_model is not None else self.model
 
     @property
@@ -72,6 +75,7 @@ class ExportSource:
             "run": None if self.run_dir is None else os.path.abspath(self.run_dir),
             "training_image_size": self.image_size,
             "training_data": self.config.get("data"),
+            **graph_report(self.traced),
         }
 
 
@@ -131,6 +135,7 @@ def load_export_source(
     model: str | os.PathLike | keras.Model,
     kind: str | None = None,
     multiple: int | None = None,
+    fast_graph: bool = True,
 ) -> ExportSource:
     """Loads and checks the generator (or AdaIN stylizer) to export.
 
@@ -142,6 +147,9 @@ def load_export_source(
         kind: str or None. One of `KINDS`; None reads it from the run's config ("unknown" without).
         multiple: int or None. The factor H and W must be multiples of; None measures it
             (`tf_imgtrans.inference.size_multiple`).
+        fast_graph: bool. Trace the exports from `tf_imgtrans.inference.fast_graph(model)`
+            (exact rewrites that TFLite and TF.js run faster); False: from the layers as
+            trained. Parity is checked against `model` either way.
 
     Raises:
         FileNotFoundError: no file at `model`.
@@ -170,7 +178,9 @@ def load_export_source(
             model = load_stylizer(path, not_a_generator)
         run_dir, config = _run_config(path)
     if is_stylizer(model):
-        return stylizer_source(model, path=path, run_dir=run_dir, config=config, kind=kind)
+        return stylizer_source(
+            model, path=path, run_dir=run_dir, config=config, kind=kind, fast_graph=fast_graph
+        )
     check_generator(model, where=path or f"model {model.name!r}")
     minimum = min_size(model)
     if multiple is None:
@@ -187,8 +197,30 @@ def load_export_source(
         path=path,
         run_dir=run_dir,
         config=config,
-        graph_model=exportable(model),
+        graph_model=exportable(model, fast=fast_graph),
+        fast_graph=fast_graph,
     )
+
+
+def export_source(
+    model: str | os.PathLike | keras.Model | ExportSource,
+    fast_graph: bool | None = None,
+    kind: str | None = None,
+) -> ExportSource:
+    """The ExportSource an export function works on: `model` itself if it is one (re-traced
+    from the other graph if `fast_graph` asks for it), else `load_export_source(model)`.
+
+    Args:
+        model: str, keras.Model or ExportSource.
+        fast_graph: bool or None. None: the source's choice (True for a model or a path).
+        kind: str or None. As for `load_export_source`.
+    """
+    if not isinstance(model, ExportSource):
+        return load_export_source(model, kind=kind, fast_graph=fast_graph is not False)
+    if fast_graph is None or fast_graph == model.fast_graph:
+        return model
+    graph = exportable(model.model, fast=fast_graph)
+    return dataclasses.replace(model, graph_model=graph, fast_graph=fast_graph)
 
 
 def _run_config(path: str) -> tuple[str | None, dict]:

@@ -115,8 +115,10 @@ def stylizer_source(
     run_dir: str | None = None,
     config: dict | None = None,
     kind: str | None = None,
+    fast_graph: bool = True,
 ) -> ExportSource:
-    """An ExportSource of kind "adain" with the inputs ("content", "style", "alpha")."""
+    """An ExportSource of kind "adain" with the inputs ("content", "style", "alpha"), traced
+    from `exportable(model, fast=fast_graph)`."""
     if kind not in (None, "adain"):
         raise ValueError(
             f"{path or model.name} is an AdaIN stylizer (content and style images in): its kind "
@@ -132,8 +134,9 @@ def stylizer_source(
         path=path,
         run_dir=run_dir,
         config=config or {},
-        graph_model=exportable(model),
+        graph_model=exportable(model, fast=fast_graph),
         inputs=STYLIZER_INPUTS,
+        fast_graph=fast_graph,
     )
 
 

@@ -16,7 +16,7 @@ import tf_imgtrans
 from tf_imgtrans.export.graph import parse_size
 from tf_imgtrans.export.report import ExportResult, prepare_output, write_json
 from tf_imgtrans.export.saved_model import write_signatures
-from tf_imgtrans.export.source import ExportSource, load_export_source
+from tf_imgtrans.export.source import ExportSource, export_source
 from tf_imgtrans.export.stylizer import manifest_inputs, write_stylizer_signature
 from tf_imgtrans.export.tools import ExportToolError
 
@@ -97,6 +97,7 @@ def export_tfjs(
     out: str,
     quantize: str = "float32",
     size: int | tuple[int, int] | str | None = None,
+    fast_graph: bool | None = None,
 ) -> ExportResult:
     """Converts a generator to a TF.js graph model in the folder `out`, with `manifest.json`.
 
@@ -114,9 +115,10 @@ def export_tfjs(
         out: str. Output folder; a previous TF.js export there is replaced.
         quantize: str. Weight storage: "float32", "float16" or "uint8" (affine, per tensor).
         size: None (any size), N, (H, W) or "HxW".
+        fast_graph: bool or None. Trace from `fast_graph`'s rewrites, as `export_model` says.
     """
     check_quantize(quantize)
-    source = model if isinstance(model, ExportSource) else load_export_source(model)
+    source = export_source(model, fast_graph)
     size = parse_size(size)
     converter = require_tfjs_converter()
     prepare_output(out, "model.json")

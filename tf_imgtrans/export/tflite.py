@@ -22,7 +22,7 @@ from tf_imgtrans.export.graph import parse_size
 from tf_imgtrans.export.images import ImageSource, representative_images
 from tf_imgtrans.export.report import ExportResult
 from tf_imgtrans.export.saved_model import write_signatures
-from tf_imgtrans.export.source import ExportSource, load_export_source
+from tf_imgtrans.export.source import ExportSource, export_source
 from tf_imgtrans.export.tools import require_litert
 
 QUANTIZATIONS = ("float32", "float16", "dynamic", "int8")
@@ -72,6 +72,7 @@ def export_tflite(
     data: ImageSource | None = None,
     num_calibration: int = 100,
     calibration_size: int | None = None,
+    fast_graph: bool | None = None,
 ) -> ExportResult:
     """Converts a generator to a `.tflite` file.
 
@@ -87,12 +88,13 @@ def export_tflite(
         num_calibration: int. Representative images used (at most).
         calibration_size: int or None. Side of the representative images; default the fixed
             `size`, else the run's training size, else 256.
+        fast_graph: bool or None. Trace from `fast_graph`'s rewrites, as `export_model` says.
 
     Raises:
         ValueError: an unknown `quantize`, int8 without `data`, a bad size or model.
     """
     check_quantize(quantize)
-    source = model if isinstance(model, ExportSource) else load_export_source(model)
+    source = export_source(model, fast_graph)
     size = parse_size(size)
     if quantize == "int8" and data is None:
         raise ValueError(
