@@ -173,7 +173,9 @@ def make_runners(generator, backends, folder: str, args, calibration_size: int):
                 runners[backend] = inference_function(generator)
             else:
                 if suffix not in sources:
-                    sources[suffix] = load_export_source(models[suffix])
+                    # Plain backends export the layers as trained: exports trace from
+                    # fast_graph by default.
+                    sources[suffix] = load_export_source(models[suffix], fast_graph=bool(suffix))
                 source = sources[suffix]
                 if backend == "savedmodel":
                     out = os.path.join(folder, "saved_model")
@@ -190,14 +192,14 @@ def make_runners(generator, backends, folder: str, args, calibration_size: int):
     return runners, skipped, models
 
 
-def time_tfjs(generator, out: str, x, repeats: int):
+def time_tfjs(generator, out: str, x, repeats: int, fast_graph: bool = False):
     """(latency dict, output) of the TF.js graph model in Node with the wasm backend (1 thread:
     the packaged runner turns wasm threads off, as a page without cross-origin isolation has),
     exported to the folder `out` on first use."""
     from tf_imgtrans.export import export_tfjs, run_graph_model
 
     if not os.path.isdir(out):
-        export_tfjs(generator, out)
+        export_tfjs(generator, out, fast_graph=fast_graph)
     outputs, facts = run_graph_model(out, [x], backend="wasm", repeat=repeats)
     lat = facts["latency_ms"]
     return {"median_ms": lat["median"], "min_ms": lat["min"], "repeats": lat["runs"]}, outputs[0]
@@ -254,6 +256,7 @@ def time_backends(runners, models, folder, x, side, args, warmup, repeats, flops
                 os.path.join(folder, f"tfjs{suffix}"),
                 x,
                 repeats if x.shape[1] <= 256 else 1,
+                fast_graph=bool(suffix),
             )
         except (ExportToolError, RuntimeError) as e:
             notes[backend] = f"skipped: {str(e).split('. ')[0][:200]}"
