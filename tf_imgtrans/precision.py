@@ -23,8 +23,10 @@ import functools
 import keras
 
 PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16", "auto")
-DEFAULT_PRECISION = "float32"
-"""The run configs' default `precision`."""
+DEFAULT_PRECISION = "auto"
+"""The run configs' default `precision`: bfloat16 where the CPU computes it natively (measured
+1.2–2.2× faster training steps there, with the same validation scores: BENCHMARKS.md), else
+float32."""
 
 
 @functools.cache

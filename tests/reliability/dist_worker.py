@@ -29,7 +29,9 @@ WORKER = os.environ.get("WORKER_INDEX", "0")
 # strategy distributes the dataset), initial weights and global batch (2: one image per replica),
 # two plain SGD steps (4 images): the weight change is lr × the summed gradients, so a gradient
 # scaled wrongly across replicas (which Adam would hide) shows up as a different change.
+# float32: what is compared is how gradients are summed, not 16-bit rounding.
 COMMON = {"epochs": 1, "batch_size": 2, "tensorboard": False, "seed": 0, "optimizer": "sgd"}
+COMMON["precision"] = "float32"
 
 
 def write_images(folder, n, seed):
