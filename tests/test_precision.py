@@ -69,23 +69,14 @@ def test_pix2pix_trains_with_finite_falling_losses(precision):
 def test_a_bf16_run_saves_a_float32_generator(kind, tmp_path):
     from tf_imgtrans.training import CycleGANConfig, Pix2PixConfig, train_cyclegan, train_pix2pix
 
-    config, train, name = {
-        "pix2pix": (Pix2PixConfig, train_pix2pix, "generator"),
-        "cyclegan": (CycleGANConfig, train_cyclegan, "generator_AtoB"),
-    }[kind]
-    data = {"pix2pix": "facades?n_train=4&n_val=2&n_test=2", "cyclegan": "facades2night?n_train=4"}
-    config = config(
-        data="builtin:" + data[kind],
-        image_size=32,
-        ngf=4,
-        ndf=4,
-        n_layers=1,
-        epochs=1,
-        precision="mixed_bfloat16",
-        tensorboard=False,
-    )
-    if kind == "cyclegan":
-        config = dataclasses.replace(config, n_blocks=1)
+    tiny = {"image_size": 32, "ngf": 4, "ndf": 4, "n_layers": 1, "epochs": 1, "tensorboard": False}
+    if kind == "pix2pix":
+        data, name = "builtin:facades?n_train=4&n_val=2&n_test=2", "generator"
+        config, train = Pix2PixConfig(data=data, **tiny), train_pix2pix
+    else:
+        data, name = "builtin:facades2night?n_train=4&n_test=2", "generator_AtoB"
+        config, train = CycleGANConfig(data=data, n_blocks=1, **tiny), train_cyclegan
+    config = dataclasses.replace(config, precision="mixed_bfloat16")
     result = train(config, str(tmp_path / "run"), verbose=0)
     trained = result.model.networks[name]
     assert {layer.compute_dtype for layer in trained.layers[1:]} >= {"bfloat16"}
@@ -150,3 +141,18 @@ def test_the_other_trainers_train_in_mixed_precision(kind, precision, tmp_path):
     if dtype == "float16":
         skipped = 2 * epochs - int(optimizers[0].iterations)
         assert float(optimizers[0].dynamic_scale) == 2.0 ** (15 - skipped)
+
+
+def test_saved_networks_are_float32_whatever_they_trained_in(tmp_path):
+    """`atomic_save_model`, which every run uses for its .keras files, saves float32 networks."""
+    from tf_imgtrans.callbacks import atomic_save_model
+
+    with precision_scope("mixed_bfloat16"):
+        g = get_generator("unet", num_downs=5, ngf=4)
+    path = str(tmp_path / "g.keras")
+    atomic_save_model(g, path)
+    saved = keras.models.load_model(path)
+    assert {layer.compute_dtype for layer in saved._flatten_layers()} == {"float32"}
+    assert g.get_layer("down0_conv").compute_dtype == "bfloat16"  # the model saved is unchanged
+    for a, b in zip(saved.get_weights(), g.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)

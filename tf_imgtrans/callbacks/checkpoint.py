@@ -12,6 +12,7 @@ import keras
 import numpy as np
 
 from tf_imgtrans.callbacks.nan import epoch_is_good
+from tf_imgtrans.precision import as_float32
 
 CHECKPOINT_PREFIX = "ckpt-"
 LATEST_FILE = "latest"
@@ -56,12 +57,14 @@ def remove_stale_temporaries(folder: str) -> list[str]:
 
 
 def atomic_save_model(model: keras.Model, path: str) -> None:
-    """Saves a Keras model to `path` (.keras) through a temporary file and a rename."""
+    """Saves a Keras model to `path` (.keras) through a temporary file and a rename, as a
+    float32 network: one trained in mixed precision is saved as `as_float32(model)`, so the
+    files that inference and export read compute in float32 like any other."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     tmp = os.path.join(folder, f".tmp-{os.getpid()}-{os.path.basename(path)}")
     try:
-        model.save(tmp)
+        as_float32(model).save(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

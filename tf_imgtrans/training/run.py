@@ -28,7 +28,6 @@ from tf_imgtrans.callbacks import (
 )
 from tf_imgtrans.distribute import get_strategy, is_chief
 from tf_imgtrans.models.base import FusedAdam
-from tf_imgtrans.precision import as_float32
 
 
 class RunConfig:
@@ -63,7 +62,7 @@ class SaveNetworks(keras.callbacks.Callback):
     """After every epoch whose losses are finite, saves the named networks of the trainer
     (`model.networks[name]`) as standalone `.keras` files, atomically, so the newest usable
     generator is always on disk. Networks trained in mixed precision are saved as float32
-    networks (`tf_imgtrans.precision.as_float32`).
+    networks (`atomic_save_model`).
 
     Args:
         files: dict. Network name -> `.keras` path, e.g. {"generator": "run/generator.keras"}.
@@ -76,7 +75,7 @@ class SaveNetworks(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if epoch_is_good(self.model, logs):
             for name, path in self.files.items():
-                atomic_save_model(as_float32(self.model.networks[name]), path)
+                atomic_save_model(self.model.networks[name], path)
 
 
 def load_config_file(out: str) -> dict | None:
@@ -223,5 +222,5 @@ def fit_run(
         ).history
     for name, path in network_files.items():
         if chief and not os.path.isfile(path):
-            atomic_save_model(as_float32(model.networks[name]), path)
+            atomic_save_model(model.networks[name], path)
     return RunResult(out, model, history, initial_epoch, paths)

@@ -15,7 +15,7 @@ from tf_imgtrans.data import image_files, load_image_dataset, validate_images
 from tf_imgtrans.models import AdaIN, FastStyleTransfer
 from tf_imgtrans.models.style_transfer import JOHNSON_CONTENT_LAYERS, JOHNSON_STYLE_LAYERS
 from tf_imgtrans.networks import adain_decoder, adain_encoder, get_generator, vgg_features
-from tf_imgtrans.precision import DEFAULT_PRECISION, as_float32, precision_scope
+from tf_imgtrans.precision import DEFAULT_PRECISION, precision_scope
 from tf_imgtrans.style.images import as_float_image, long_side_shape, resize
 from tf_imgtrans.training.run import (
     RunConfig,
@@ -194,7 +194,7 @@ def train_fast_style(
 class SaveStylizer(keras.callbacks.Callback):
     """After every epoch with finite losses, saves the AdaIN trainer's inference model
     (`model.stylizer()`: encoder + AdaIN + decoder, two image inputs) to `path`, atomically, as
-    a float32 network (`tf_imgtrans.precision.as_float32`) whatever precision it trained in."""
+    a float32 network (`atomic_save_model`) whatever precision it trained in."""
 
     def __init__(self, path: str):
         super().__init__()
@@ -202,7 +202,7 @@ class SaveStylizer(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if epoch_is_good(self.model, logs):
-            atomic_save_model(as_float32(self.model.stylizer()), self.path)
+            atomic_save_model(self.model.stylizer(), self.path)
 
 
 def build_adain(config: AdaINConfig) -> AdaIN:
