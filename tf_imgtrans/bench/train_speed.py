@@ -181,65 +181,36 @@ def _tutorial(model: str, size: int, arch: dict):
     )
 
 
-def _config(cls, precision: str, **values):
-    """A run config; its `precision` where the run kind has that setting (the builder then
-    builds the networks under it), else the caller's `precision_scope` applies."""
-    if "precision" in {f.name for f in dataclasses.fields(cls)}:
-        values["precision"] = precision
-    return cls(**values)
-
-
 def _ours(model: str, size: int, arch: dict, precision: str):
-    """Our trainer as the training entry points build it, under `precision`."""
+    """Our trainer as the training entry points build it (`build_pix2pix`, …), in `precision`;
+    the style trainers with a random style image and random VGG weights (same speed)."""
+    import tempfile
+
     import numpy as np
 
-    from tf_imgtrans.precision import precision_scope
+    from tf_imgtrans import training
+    from tf_imgtrans.data import save_image
 
-    with precision_scope(precision):
-        if model == "pix2pix":
-            from tf_imgtrans.training.pix2pix import Pix2PixConfig, build_pix2pix
-
-            return build_pix2pix(
-                _config(Pix2PixConfig, precision, image_size=size, ngf=arch["ngf"], ndf=arch["ndf"])
-            )
-        if model == "cyclegan":
-            from tf_imgtrans.training.cyclegan import CycleGANConfig, build_cyclegan
-
-            config = _config(
-                CycleGANConfig,
-                precision,
-                image_size=size,
-                n_blocks=arch["n_blocks"],
-                ngf=arch["ngf"],
-                ndf=arch["ndf"],
-            )
-            return build_cyclegan(config)
-        from tf_imgtrans.models import AdaIN, FastStyleTransfer
-        from tf_imgtrans.networks import adain_decoder, adain_encoder, get_generator, vgg_features
-        from tf_imgtrans.training.style import FastStyleConfig
-
-        if model == "fast-style":
-            from tf_imgtrans.models.style_transfer import (
-                JOHNSON_CONTENT_LAYERS,
-                JOHNSON_STYLE_LAYERS,
-            )
-
-            c = FastStyleConfig()
-            generator = get_generator(
-                "style_transfer_net",
-                filters=arch["filters"],
-                n_blocks=arch["n_blocks"],
-                norm=c.norm,
-                upsampling=c.upsampling,
-            )
-            vgg = vgg_features(JOHNSON_CONTENT_LAYERS + JOHNSON_STYLE_LAYERS, weights=None)
-            style = np.random.default_rng(1).uniform(-1, 1, (size, size, 3)).astype("float32")
-            trainer = FastStyleTransfer(generator, vgg, style)
-            trainer.compile()
-            return trainer
-        trainer = AdaIN(adain_encoder(weights=None), adain_decoder())
-        trainer.compile()
-        return trainer
+    if model == "pix2pix":
+        config = training.Pix2PixConfig(image_size=size, ngf=arch["ngf"], ndf=arch["ndf"])
+        return training.build_pix2pix(dataclasses.replace(config, precision=precision))
+    if model == "cyclegan":
+        config = training.CycleGANConfig(
+            image_size=size, n_blocks=arch["n_blocks"], ngf=arch["ngf"], ndf=arch["ndf"]
+        )
+        return training.build_cyclegan(dataclasses.replace(config, precision=precision))
+    if model == "adain":
+        config = training.AdaINConfig(image_size=size, vgg_weights="random")
+        return training.build_adain(dataclasses.replace(config, precision=precision))
+    with tempfile.TemporaryDirectory() as folder:
+        style = os.path.join(folder, "style.png")
+        rng = np.random.default_rng(1)
+        save_image(style, rng.integers(0, 256, (size, size, 3), dtype=np.uint8))
+        config = training.FastStyleConfig(
+            style=style, image_size=size, filters=arch["filters"], n_blocks=arch["n_blocks"]
+        )
+        config = dataclasses.replace(config, vgg_weights="random", precision=precision)
+        return training.build_fast_style(config)
 
 
 # === Parent side ===
