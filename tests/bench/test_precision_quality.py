@@ -45,5 +45,5 @@ def test_float32_scores_use_the_trained_weights(tmp_path):
 
 
 def test_unknown_models_are_refused(capsys):
-    with pytest.raises(ValueError, match="Unknown --model"):
+    with pytest.raises(ValueError, match="--model takes pix2pix, cyclegan, fast-style, adain"):
         run_benchmark("precision_quality", ["--quick", "--model", "pix2pix,unet"], capsys)

@@ -153,6 +153,20 @@ def time_round_robin(
     }
 
 
+def parse_list(text: str, valid: tuple[str, ...], flag: str, everything: str) -> list[str]:
+    """The items of a comma-separated option `flag` (`everything` or "both": all of `valid`;
+    "none": none); ValueError naming `valid` for anything else."""
+    if text in (everything, "both"):
+        return list(valid)
+    if text == "none":
+        return []
+    items = [s.strip() for s in text.split(",") if s.strip()]
+    bad = [s for s in items if s not in valid]
+    if bad or not items:
+        raise ValueError(f"{flag} takes {', '.join(valid)} (comma-separated). Received: {text!r}")
+    return items
+
+
 def format_table(rows: Sequence[dict], columns: Sequence[str], title: str = "") -> str:
     """A Markdown table of `rows` (dicts) with `columns`; floats get 3 significant figures-ish."""
 

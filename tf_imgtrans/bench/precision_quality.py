@@ -29,8 +29,8 @@ SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model",
-        default=",".join(MODELS),
-        help=f"comma-separated, of {', '.join(MODELS)} (default: all)",
+        default="all",
+        help=f"comma-separated, of {', '.join(MODELS)}, or all (default)",
     )
     parser.add_argument(
         "--precision",
@@ -69,7 +69,7 @@ def _settings(model: str, quick: bool) -> dict:
 
 def _style_data(root: str, quick: bool) -> dict:
     """Content crops of the bundled photos (train and held-out), style images, VGG weights."""
-    from tf_imgtrans.data import save_image
+    from tf_imgtrans.data import load_image, save_image
     from tf_imgtrans.style.samples import find_vgg_weights, sample_photos, write_random_crops
 
     photos = sample_photos()
@@ -83,13 +83,9 @@ def _style_data(root: str, quick: bool) -> dict:
     for i, photo in enumerate(photos[:3]):  # AdaIN's style set: the photos, and the painting
         save_image(os.path.join(styles, f"{i}.png"), photo)
     if style:
-        from tf_imgtrans.data import load_image
-
         save_image(os.path.join(styles, "starry.png"), load_image(style))
-    weights = "random" if quick else None
-    weights = weights or find_vgg_weights(
-        [os.path.join(SHARED, "weights", "vgg16_imagenet_notop.npz")], "random"
-    )
+    vgg16 = os.path.join(SHARED, "weights", "vgg16_imagenet_notop.npz")
+    weights = "random" if quick else find_vgg_weights([vgg16], "random")
     return {
         "content": train,
         "held_out": held_out,
@@ -153,26 +149,22 @@ def _held_out(trainer, data: dict, size: int):
     from tf_imgtrans.data import image_files, load_image_dataset
     from tf_imgtrans.models import FastStyleTransfer
 
-    def images(folder):
-        files = image_files(folder, True)
+    def images(files):
         return load_image_dataset(files, image_size=size, batch_size=4, shuffle=False)
 
+    held_out = image_files(data["held_out"], True)
     if isinstance(trainer, FastStyleTransfer):
-        return images(data["held_out"]).map(lambda x: (x,))
-    count = len(image_files(data["held_out"], True))
-    content = images(data["held_out"]).unbatch()
-    content = content.apply(tf.data.experimental.assert_cardinality(count))
-    styles = images(data["styles"]).unbatch().repeat()
+        return images(held_out).map(lambda x: (x,))
+    content = images(held_out).unbatch()
+    content = content.apply(tf.data.experimental.assert_cardinality(len(held_out)))
+    styles = images(image_files(data["styles"], True)).unbatch().repeat()
     return tf.data.Dataset.zip((content, styles)).batch(4)
 
 
 def run(args: argparse.Namespace) -> dict:
-    from tf_imgtrans.bench.common import emit, format_table
+    from tf_imgtrans.bench.common import emit, format_table, parse_list
 
-    models = [m.strip() for m in args.model.split(",") if m.strip()]
-    unknown = sorted(set(models) - set(MODELS))
-    if unknown:
-        raise ValueError(f"Unknown --model {unknown}. Valid: {list(MODELS)}")
+    models = parse_list(args.model, MODELS, "--model", "all")
     epochs = args.epochs or (1 if args.quick else 5)
     root = args.out or tempfile.mkdtemp(prefix="tf_imgtrans_precision_")
     data = None

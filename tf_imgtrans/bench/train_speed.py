@@ -24,6 +24,8 @@ import statistics
 import sys
 import time
 
+from tf_imgtrans.bench.common import parse_list
+
 MODELS = ("pix2pix", "cyclegan", "fast-style", "adain")
 COMPARISONS = ("tutorial", "torch")
 PRECISION_NAMES = ("float32", "mixed_bfloat16", "mixed_float16")
@@ -97,18 +99,6 @@ def parse_options(text: str) -> list[tuple[str, bool]]:
     if not out:
         raise ValueError(f"--options names no configuration. Received: {text!r}")
     return out
-
-
-def parse_list(text: str, valid: tuple[str, ...], flag: str, everything: str) -> list[str]:
-    if text in (everything, "both"):
-        return list(valid)
-    if text == "none":
-        return []
-    items = [s.strip() for s in text.split(",") if s.strip()]
-    bad = [s for s in items if s not in valid]
-    if bad or not items:
-        raise ValueError(f"{flag} takes {', '.join(valid)} (comma-separated). Received: {text!r}")
-    return items
 
 
 def architecture(model: str, image_size: int, quick: bool) -> dict:
