@@ -6,46 +6,31 @@ Example:
 >>> g = ti.get_generator("unet", num_downs=6, ngf=8)
 >>> model = ti.Pix2Pix(g, ti.get_discriminator("patch", n_layers=2, ndf=8))
 >>> model.compile()
+
+The root is lazy: `import tf_imgtrans` (and `import tf_imgtrans.cli`) loads no TensorFlow; each
+public name imports its module the first time it is used.
 """
 
-__version__ = "0.1.0"
-
+from tf_imgtrans._lazy import exports_of, lazy_namespace
+from tf_imgtrans._version import __version__ as __version__
 from tf_imgtrans.distribute import configure_from_env as _configure_from_env
 
-_configure_from_env()  # before anything initialises TensorFlow's devices
+_configure_from_env()  # before anything initialises TensorFlow's devices (no-op when unset)
 
-from tf_imgtrans.data import load_image, load_paired_dataset, resolve_paired_spec, save_image  # noqa: E402
-from tf_imgtrans.inference import translate  # noqa: E402
-from tf_imgtrans.models import AdaIN, CycleGAN, FastStyleTransfer, Pix2Pix  # noqa: E402
-from tf_imgtrans.networks import get_discriminator, get_generator  # noqa: E402
-from tf_imgtrans.style import adain_stylize, stylize  # noqa: E402
-from tf_imgtrans.training import (  # noqa: E402
-    CycleGANConfig,
-    Pix2PixConfig,
-    train_cyclegan,
-    train_pix2pix,
-)
-from tf_imgtrans.translate_files import load_generator, translate_paths  # noqa: E402
-
-__all__ = [
-    "AdaIN",
-    "CycleGAN",
-    "CycleGANConfig",
-    "FastStyleTransfer",
-    "Pix2Pix",
-    "Pix2PixConfig",
-    "__version__",
-    "adain_stylize",
-    "get_discriminator",
-    "get_generator",
-    "load_generator",
-    "load_image",
-    "load_paired_dataset",
-    "resolve_paired_spec",
-    "save_image",
-    "stylize",
-    "train_cyclegan",
-    "train_pix2pix",
-    "translate",
-    "translate_paths",
-]
+_EXPORTS = exports_of(
+    {
+        "tf_imgtrans.data": [
+            "load_image", "load_paired_dataset", "resolve_paired_spec", "save_image"
+        ],
+        "tf_imgtrans.inference": ["translate"],
+        "tf_imgtrans.models": ["AdaIN", "CycleGAN", "FastStyleTransfer", "Pix2Pix"],
+        "tf_imgtrans.networks": ["get_discriminator", "get_generator"],
+        "tf_imgtrans.style": ["adain_stylize", "stylize"],
+        "tf_imgtrans.training": [
+            "CycleGANConfig", "Pix2PixConfig", "train_cyclegan", "train_pix2pix"
+        ],
+        "tf_imgtrans.translate_files": ["load_generator", "translate_paths"],
+    }
+)  # fmt: skip
+__all__ = sorted([*_EXPORTS, "__version__"])
+__getattr__, __dir__ = lazy_namespace(__name__, _EXPORTS, globals())

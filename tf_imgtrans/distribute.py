@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+from typing import TYPE_CHECKING
 
-import tensorflow as tf
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 STRATEGIES = ("default", "mirrored", "multiworker", "tpu")
 
@@ -14,6 +16,8 @@ STRATEGIES = ("default", "mirrored", "multiworker", "tpu")
 def use_cpu_devices(n: int) -> None:
     """Splits the CPU into `n` logical devices, so that `MirroredStrategy` can be run (and
     tested) on a machine without GPUs. Must be called before TensorFlow runs its first op."""
+    import tensorflow as tf
+
     cpus = tf.config.list_physical_devices("CPU")
     try:
         tf.config.set_logical_device_configuration(
@@ -30,7 +34,11 @@ def configure_from_env() -> None:
     """Applies `TF_IMGTRANS_CPU_DEVICES=N` (N logical CPU devices); run at package import, before
     TensorFlow initialises its devices."""
     n = int(os.environ.get("TF_IMGTRANS_CPU_DEVICES", "0") or 0)
-    if n > 1 and len(tf.config.list_physical_devices("CPU")) == 1:
+    if n <= 1:
+        return  # nothing to configure: TensorFlow is not even imported
+    import tensorflow as tf
+
+    if len(tf.config.list_physical_devices("CPU")) == 1:
         try:
             use_cpu_devices(n)
         except RuntimeError:
@@ -53,6 +61,8 @@ def get_strategy(name: str = "default") -> tf.distribute.Strategy:
     """
     if name not in STRATEGIES:
         raise ValueError(f"`strategy` must be one of {STRATEGIES}. Received: strategy={name!r}")
+    import tensorflow as tf
+
     n_cpu = int(os.environ.get("TF_IMGTRANS_CPU_DEVICES", "0") or 0)
     if n_cpu > 1 and len(tf.config.list_logical_devices("CPU")) < n_cpu:
         use_cpu_devices(n_cpu)  # raises with advice when it is too late
@@ -95,4 +105,6 @@ def is_chief() -> bool:
 def replica_scale() -> float:
     """1 / replicas in sync: what a per-replica mean loss is multiplied by before its gradient,
     because the optimizer sums the replicas' gradients."""
+    import tensorflow as tf
+
     return 1.0 / tf.distribute.get_strategy().num_replicas_in_sync

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from typing import TYPE_CHECKING
 
-import keras
+if TYPE_CHECKING:  # keras (and so TensorFlow) is imported when used: the CLI reads PRECISIONS
+    import keras
 
 PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16", "auto")
 DEFAULT_PRECISION = "auto"
@@ -72,6 +74,8 @@ def resolve_precision(precision: str) -> str:
 def precision_scope(precision: str):
     """Builds the networks made inside it under the dtype policy of `precision` (resolved as
     `resolve_precision` does), then restores the previous global policy."""
+    import keras
+
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(resolve_precision(precision))
     try:
@@ -124,6 +128,8 @@ def loss_scaled(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optim
     them, skips the update and halves the scale when any is not finite, and doubles the scale
     after 2000 finite steps. For other optimizers `scale_loss` returns the loss unchanged, so a
     train step can call it always."""
+    import keras
+
     if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
         return optimizer
     return keras.optimizers.LossScaleOptimizer(optimizer)

@@ -10,21 +10,18 @@ from tqdm import tqdm
 
 from tf_imgtrans.data import ImageDecodeError, list_images, load_image, save_image
 from tf_imgtrans.inference import DEFAULT_MAX_PIXELS, translate, translate_samples
+from tf_imgtrans.messages import InputWarning
+from tf_imgtrans.saving import load_keras_file
 
 
 def load_generator(path: str) -> keras.Model:
     """Loads a generator saved as `.keras` (safe mode: no code from the file is run) and checks
     that it maps 3-channel images to 3-channel images."""
-    import tf_imgtrans.layers  # noqa: F401  (registers the package's layers before loading)
-
     if not os.path.exists(path):
         raise FileNotFoundError(f"No model file at {path}. Pass a generator saved as .keras.")
     if not path.endswith(".keras"):
         raise ValueError(f"Expected a Keras model file ending in .keras. Received: model={path}")
-    try:
-        model = keras.models.load_model(path, compile=False, safe_mode=True)
-    except Exception as e:  # Keras raises many types for a damaged or foreign file
-        raise ValueError(f"Could not load the model {path}: {e}") from e
+    model = load_keras_file(path, "model")
     in_shape, out_shape = tuple(model.inputs[0].shape), tuple(model.outputs[0].shape)
     if (
         len(model.inputs) != 1
@@ -55,6 +52,25 @@ def collect_inputs(inputs: list[str]) -> list[tuple[str, str]]:
     return found
 
 
+def output_stems(names: list[str]) -> list[str]:
+    """The output name (without `.png`) of each input name (relative path): its stem, or, where
+    several inputs share a stem (`photo.jpg` and `photo.png`), the stem and extension
+    (`photo_jpg`, `photo_png`), so that no input overwrites or hides another.
+
+    Example:
+    >>> output_stems(["a.jpg", "b.jpg", "b.png", "sub/c.gif"])
+    ['a', 'b_jpg', 'b_png', 'sub/c']
+    """
+    stems = [os.path.splitext(n)[0] for n in names]
+    counts: dict[str, int] = {}
+    for stem in stems:
+        counts[stem] = counts.get(stem, 0) + 1
+    return [
+        stem if counts[stem] == 1 else f"{stem}_{os.path.splitext(name)[1].lstrip('.')}"
+        for stem, name in zip(stems, names)
+    ]
+
+
 def translate_paths(
     model: str | keras.Model,
     inputs: list[str],
@@ -68,7 +84,8 @@ def translate_paths(
     strict: bool = False,
 ) -> tuple[list[str], int, dict[str, float]]:
     """Translates every image in `inputs` into `out` as PNG, keeping file stems and sub-folders,
-    with a progress bar. Outputs that already exist are skipped unless `overwrite`.
+    with a progress bar (inputs sharing a stem keep their extension: `photo_jpg.png`,
+    `photo_png.png`). Outputs that already exist are skipped unless `overwrite`.
 
     With `samples` > 1, dropout stays active and each input gets `samples` outputs
     (`NAME_sample0.png`, …); the spread between them is reported per input.
@@ -91,8 +108,11 @@ def translate_paths(
     jobs = collect_inputs(inputs)
     written, skipped, spreads, bad = [], 0, {}, []
     options = {"size": size, "tile": tile, "overlap": overlap, "max_pixels": max_pixels}
-    for path, rel in tqdm(jobs, desc="translate", unit="img", disable=len(jobs) < 2):
-        stem = os.path.join(out, os.path.splitext(rel)[0])
+    stems = output_stems([rel for _, rel in jobs])
+    for (path, _), stem in tqdm(
+        list(zip(jobs, stems)), desc="translate", unit="img", disable=len(jobs) < 2
+    ):
+        stem = os.path.join(out, stem)
         targets = (
             [stem + ".png"] if samples == 1 else [f"{stem}_sample{k}.png" for k in range(samples)]
         )
@@ -118,6 +138,7 @@ def translate_paths(
     if bad:
         warnings.warn(
             f"Skipped {len(bad)} unreadable image(s) of {len(jobs)}: {'; '.join(bad[:3])}",
+            InputWarning,
             stacklevel=2,
         )
     return written, skipped, spreads

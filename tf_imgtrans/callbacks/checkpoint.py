@@ -5,34 +5,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import warnings
 
 import keras
 import numpy as np
 
 from tf_imgtrans.callbacks.nan import epoch_is_good
+from tf_imgtrans.files import atomic_write_text, temporary_dir
+from tf_imgtrans.messages import InputWarning
 from tf_imgtrans.precision import as_float32
 
 CHECKPOINT_PREFIX = "ckpt-"
 LATEST_FILE = "latest"
-
-
-def atomic_write_text(path: str, text: str) -> None:
-    """Writes `text` to `path` so that readers see either the old or the new file, never a part."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def remove_stale_temporaries(folder: str) -> list[str]:
@@ -102,7 +86,7 @@ def save_checkpoint(trainer, directory: str, epoch: int, extra: dict | None = No
     os.makedirs(directory, exist_ok=True)
     name = f"{CHECKPOINT_PREFIX}{epoch:04d}"
     final = os.path.join(directory, name)
-    tmp = tempfile.mkdtemp(dir=directory, prefix=f".{name}.tmp-")
+    tmp = temporary_dir(directory, prefix=f".{name}.tmp-")
     try:
         for net_name, net in trainer.networks.items():
             net.save_weights(os.path.join(tmp, f"{net_name}.weights.h5"))
@@ -239,6 +223,7 @@ class TrainingCheckpoint(keras.callbacks.Callback):
             warnings.warn(
                 f"Epoch {done}: non-finite losses; no checkpoint written, the last good one is "
                 f"kept in {self.directory}.",
+                InputWarning,
                 stacklevel=2,
             )
             return

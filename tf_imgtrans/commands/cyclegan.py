@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tf_imgtrans.commands.train_options import add_run_options, config_values, run_kwargs
+import shlex
+
+from tf_imgtrans.commands.train_options import (
+    add_run_options,
+    config_values,
+    print_summary,
+    run_kwargs,
+)
 
 # CycleGANConfig field -> option. Defaults are None so that a resumed run can tell what the user
 # set from what it saved (the config's defaults apply otherwise).
@@ -50,9 +57,14 @@ def run(args) -> int:
     result = train_cyclegan(
         CycleGANConfig.from_dict(config_values(args, OPTIONS)), args.out, **run_kwargs(args)
     )
-    print(
-        f"Generators: {result.paths['generator_AtoB']} (A -> B), "
-        f"{result.paths['generator_BtoA']} (B -> A)"
+    ab = shlex.quote(result.paths["generator_AtoB"])
+    print_summary(
+        result,
+        "cyclegan",
+        [
+            f"tf-imgtrans translate --model {ab} IMAGES_OR_FOLDERS --out translated/",
+            f"tf-imgtrans evaluate --model {ab} --data DATA   # FID/KID on the test split",
+            f"tf-imgtrans export --model {ab} --format tflite --out AtoB.tflite",
+        ],
     )
-    print(f"Samples:    {result.paths['samples']}/   Loss curves: {result.paths['losses']}")
     return 0

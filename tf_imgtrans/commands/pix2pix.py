@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tf_imgtrans.commands.train_options import add_run_options, config_values, run_kwargs
+import shlex
+
+from tf_imgtrans.commands.train_options import (
+    add_run_options,
+    config_values,
+    print_summary,
+    run_kwargs,
+)
 
 # Pix2PixConfig field -> option. Defaults are None so that a resumed run can tell what the user
 # set from what it saved (the config's defaults apply otherwise).
@@ -41,6 +48,13 @@ def run(args) -> int:
         args.out,
         **run_kwargs(args),
     )
-    print(f"Generator: {result.paths['generator']}")
-    print(f"Samples:   {result.paths['samples']}/   Loss curves: {result.paths['losses']}")
+    g = shlex.quote(result.paths["generator"])
+    print_summary(
+        result,
+        "pix2pix",
+        [
+            f"tf-imgtrans translate --model {g} IMAGES_OR_FOLDERS --out translated/",
+            f"tf-imgtrans export --model {g} --format tflite --out generator.tflite",
+        ],
+    )
     return 0

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tf_imgtrans.commands.train_options import add_run_options, config_values, run_kwargs
+import shlex
+
+from tf_imgtrans.commands.train_options import (
+    add_run_options,
+    config_values,
+    print_summary,
+    run_kwargs,
+)
 
 # Config field -> option. Defaults are None so that a resumed run can tell what the user set from
 # what it saved (the config's defaults apply otherwise).
@@ -64,8 +71,15 @@ def run_fast_style(args) -> int:
     result = train_fast_style(
         FastStyleConfig.from_dict(config_values(args, FAST_STYLE)), args.out, **run_kwargs(args)
     )
-    print(f"Generator: {result.paths['generator']}  (tf-imgtrans translate --model …)")
-    print(f"Samples:   {result.paths['samples']}/   Loss curves: {result.paths['losses']}")
+    g = shlex.quote(result.paths["generator"])
+    print_summary(
+        result,
+        "fast-style",
+        [
+            f"tf-imgtrans translate --model {g} PHOTOS --out stylized/",
+            f"tf-imgtrans export --model {g} --format tfjs --out models/style",
+        ],
+    )
     return 0
 
 
@@ -75,6 +89,13 @@ def run_adain(args) -> int:
     result = train_adain(
         AdaINConfig.from_dict(config_values(args, ADAIN)), args.out, **run_kwargs(args)
     )
-    print(f"Stylizer:  {result.paths['stylizer']}  (tf-imgtrans stylize --method adain --model …)")
-    print(f"Samples:   {result.paths['samples']}/   Loss curves: {result.paths['losses']}")
+    run = shlex.quote(result.out)
+    print_summary(
+        result,
+        "adain",
+        [
+            f"tf-imgtrans stylize PHOTO STYLE --method adain --model {run} --out painted.png",
+            f"tf-imgtrans export --model {run} --format tfjs --out models/adain",
+        ],
+    )
     return 0

@@ -1,9 +1,11 @@
-"""What the `train` commands share: the run options (--out, --resume, --strategy, …) and the
-mapping from a command's options to its run config's fields."""
+"""What the `train` commands share: the run options (--out, --resume, --strategy, …), the
+mapping from a command's options to its run config's fields, and the summary printed at the end."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 
 from tf_imgtrans.distribute import STRATEGIES
 from tf_imgtrans.precision import DEFAULT_PRECISION, PRECISIONS
@@ -59,3 +61,43 @@ def run_kwargs(args: argparse.Namespace) -> dict:
         "steps_per_epoch": args.steps_per_epoch,
         "strategy": args.strategy,
     }
+
+
+def print_summary(result, model: str, use: list[str]) -> None:
+    """What a finished `train MODEL` run wrote to its folder and the commands that come next.
+
+    Args:
+        result: the `RunResult` of the run.
+        model: the `train` sub-command (for the "train longer" line).
+        use: commands that use the trained network (translate, export, stylize …), with the
+            run's paths filled in.
+    """
+    out = result.out
+    q = shlex.quote
+    networks = {k: p for k, p in result.paths.items() if str(p).endswith(".keras")}
+    print(f"\nRun folder {out}:")
+    for name, path in networks.items():
+        print(f"  {os.path.relpath(path, out):<24} the trained {name.replace('_', ' ')}")
+    others = [
+        ("report.html", "config, loss curves, sample grids per epoch, held-out scores"),
+        ("samples", "sample grids after each epoch"),
+        ("losses.png", "loss and metric curves"),
+        ("history.json", "every logged value per epoch"),
+        ("checkpoints", "networks + optimizer state, for --resume"),
+        ("logs", "TensorBoard event files"),
+    ]
+    for name, what in others:
+        path = os.path.join(out, name)
+        if os.path.exists(path):
+            shown = name + "/" if os.path.isdir(path) else name
+            print(f"  {shown:<24} {what}")
+    print("Next:")
+    if os.path.isfile(os.path.join(out, "report.html")):
+        print(f"  open {q(os.path.join(out, 'report.html'))} in a browser")
+    if os.path.isdir(os.path.join(out, "logs")):
+        print(f"  tensorboard --logdir {q(os.path.join(out, 'logs'))}")
+    for line in use:
+        print(f"  {line}")
+    print(
+        f"  tf-imgtrans train {model} --out {q(out)} --epochs N --resume   # train on to N epochs"
+    )

@@ -18,12 +18,12 @@ from __future__ import annotations
 import os
 import shutil
 import tarfile
-import tempfile
 import urllib.error
 import urllib.request
 import zipfile
 
 from tf_imgtrans.data.cache import cache_home
+from tf_imgtrans.files import temporary_dir
 
 PIX2PIX_DATASETS: frozenset[str] = frozenset(
     {"facades", "cityscapes", "maps", "edges2shoes", "edges2handbags", "night2day"}
@@ -124,7 +124,7 @@ def _fetch_dataset(
     file_name = url.rsplit("/", 1)[-1]
     name = file_name[: -len(kind)]
     os.makedirs(cache_dir, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=f".{name}-", suffix=".tmp", dir=cache_dir)
+    tmp = temporary_dir(cache_dir, prefix=f".{name}-", suffix=".tmp")
     try:
         archive = os.path.join(tmp, file_name)
         try:

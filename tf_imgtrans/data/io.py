@@ -18,6 +18,8 @@ import numpy as np
 import tensorflow as tf
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from tf_imgtrans.messages import InputWarning
+
 IMAGE_EXTENSIONS: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 """File extensions treated as images (matched case-insensitively)."""
 
@@ -305,6 +307,7 @@ def validate_images(paths: Sequence[str], strict: bool = True) -> list[str]:
         warnings.warn(
             f"Skipped {len(bad)} of {len(paths)} image files that could not be decoded: "
             f"{first}{more}. First error: {bad[0][1]}",
+            InputWarning,
             stacklevel=2,
         )
     return good

@@ -35,6 +35,7 @@ from tf_imgtrans.data.io import (
     validate_images,
 )
 from tf_imgtrans.data.pipeline import DEFAULT_PIPELINE, PipelineOptions
+from tf_imgtrans.messages import InputWarning
 
 Layout = Literal["aligned", "folders"]
 DIRECTIONS = ("AtoB", "BtoA")
@@ -97,6 +98,7 @@ def _resolve(root: str, split: str) -> tuple[Layout, str]:
                 f"{root} has A/ and B/ but no split folders, so split {split!r} is served from "
                 f"the same pairs as 'train'. Use {os.path.join(root, split, 'A')} and "
                 f"{os.path.join(root, split, 'B')} to hold out data.",
+                InputWarning,
                 stacklevel=3,
             )
         return "folders", root
@@ -212,6 +214,7 @@ def _check_files(pairs: list[tuple[str, str | None]], strict: bool) -> list[tupl
         warnings.warn(
             f"Skipped {len(odd)} aligned image(s) of odd width (A|B halves need an even "
             f"width): {odd[:_SHOW]}",
+            InputWarning,
             stacklevel=3,
         )
     return [pair for pair in pairs if all(p is None or p in good for p in pair)]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 
 import numpy as np
@@ -24,6 +23,7 @@ from PIL import Image
 
 from tf_imgtrans.data.cache import cache_home
 from tf_imgtrans.data.synthetic_facades import FACADE_PALETTE, facade_pair
+from tf_imgtrans.files import temporary_dir
 
 PairFn = Callable[[np.random.Generator, int], tuple[np.ndarray, np.ndarray]]
 
@@ -106,7 +106,7 @@ def make_synthetic_paired(
 
     parent = os.path.dirname(root)
     os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(root)}-", suffix=".tmp", dir=parent)
+    tmp = temporary_dir(parent, prefix=f".{os.path.basename(root)}-", suffix=".tmp")
     try:
         for sid, split in enumerate(_SPLITS):
             if counts[f"n_{split}"]:
@@ -114,7 +114,6 @@ def make_synthetic_paired(
                 _write_split(folder, BUILTIN_PAIRED[name], size, counts[f"n_{split}"], seed, sid)
         with open(os.path.join(tmp, _INFO), "w") as f:
             json.dump(info, f, indent=1, sort_keys=True)
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private
         try:
             os.replace(tmp, root)
         except OSError:

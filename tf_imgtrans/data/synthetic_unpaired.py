@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -29,6 +28,7 @@ from PIL import Image
 from tf_imgtrans.data.cache import cache_home
 from tf_imgtrans.data.synthetic import _reuse
 from tf_imgtrans.data.synthetic_night import facade_day_night
+from tf_imgtrans.files import temporary_dir
 
 SceneFn = Callable[[np.random.Generator, int], tuple[np.ndarray, np.ndarray]]
 
@@ -126,7 +126,7 @@ def make_synthetic_unpaired(
     scene_fn = BUILTIN_UNPAIRED[name]
     parent = os.path.dirname(root)
     os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(root)}-", suffix=".tmp", dir=parent)
+    tmp = temporary_dir(parent, prefix=f".{os.path.basename(root)}-", suffix=".tmp")
     try:
         # Each training domain takes its own scenes; only the picture in its domain is kept.
         _write(
@@ -145,7 +145,6 @@ def make_synthetic_unpaired(
             _write(os.path.join(tmp, "testB"), (b for _, b in pairs), n_test)
         with open(os.path.join(tmp, _INFO), "w") as f:
             json.dump(info, f, indent=1, sort_keys=True)
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private
         try:
             os.replace(tmp, root)
         except OSError:

@@ -9,49 +9,28 @@ Example:
 True
 """
 
-from tf_imgtrans.export.api import FORMATS, QUANTIZATIONS, check_format, export_all, export_model
-from tf_imgtrans.export.images import held_out_images, load_images, representative_images
-from tf_imgtrans.export.node import find_node, find_node_modules, run_graph_model
-from tf_imgtrans.export.parity import check_parity, compare, format_summary, keras_runner
-from tf_imgtrans.export.report import ExportResult
-from tf_imgtrans.export.saved_model import (
-    FLOAT_SIGNATURE,
-    UINT8_SIGNATURE,
-    export_saved_model,
-)
-from tf_imgtrans.export.source import KINDS, ExportSource, check_generator, load_export_source
-from tf_imgtrans.export.tfjs import export_tfjs, require_tfjs_converter
-from tf_imgtrans.export.tflite import TFLiteRunner, export_tflite, op_report
-from tf_imgtrans.export.tools import ExportToolError
+from tf_imgtrans._lazy import exports_of, lazy_namespace
 
-__all__ = [
-    "FLOAT_SIGNATURE",
-    "FORMATS",
-    "KINDS",
-    "QUANTIZATIONS",
-    "UINT8_SIGNATURE",
-    "ExportResult",
-    "ExportSource",
-    "ExportToolError",
-    "TFLiteRunner",
-    "check_format",
-    "check_generator",
-    "check_parity",
-    "compare",
-    "export_all",
-    "export_model",
-    "export_saved_model",
-    "export_tfjs",
-    "export_tflite",
-    "find_node",
-    "find_node_modules",
-    "format_summary",
-    "held_out_images",
-    "keras_runner",
-    "load_export_source",
-    "load_images",
-    "op_report",
-    "representative_images",
-    "require_tfjs_converter",
-    "run_graph_model",
-]
+# Imported when first used: `tf_imgtrans.export.node` (the web demo server's) loads no TensorFlow.
+_EXPORTS = exports_of(
+    {
+        "tf_imgtrans.export.api": [
+            "FORMATS", "QUANTIZATIONS", "check_format", "export_all", "export_model"
+        ],
+        "tf_imgtrans.export.images": ["held_out_images", "load_images", "representative_images"],
+        "tf_imgtrans.export.node": ["find_node", "find_node_modules", "run_graph_model"],
+        "tf_imgtrans.export.parity": ["check_parity", "compare", "format_summary", "keras_runner"],
+        "tf_imgtrans.export.report": ["ExportResult"],
+        "tf_imgtrans.export.saved_model": [
+            "FLOAT_SIGNATURE", "UINT8_SIGNATURE", "export_saved_model"
+        ],
+        "tf_imgtrans.export.source": [
+            "KINDS", "ExportSource", "check_generator", "load_export_source"
+        ],
+        "tf_imgtrans.export.tfjs": ["export_tfjs", "require_tfjs_converter"],
+        "tf_imgtrans.export.tflite": ["TFLiteRunner", "export_tflite", "op_report"],
+        "tf_imgtrans.export.tools": ["ExportToolError"],
+    }
+)  # fmt: skip
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_namespace(__name__, _EXPORTS, globals())

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import shutil
-import tempfile
 from typing import Any
 
-import tf_imgtrans
+from tf_imgtrans._version import __version__
+from tf_imgtrans.files import atomic_write_json
 
 
 @dataclasses.dataclass
@@ -50,7 +49,7 @@ class ExportResult:
             "source": self.source,
             "details": self.details,
             "parity": self.parity,
-            "tf_imgtrans_version": tf_imgtrans.__version__,
+            "tf_imgtrans_version": __version__,
         }
 
     def write_report(self) -> str:
@@ -79,18 +78,7 @@ def path_size(path: str) -> int:
 
 def write_json(path: str, data: Any) -> None:
     """Writes JSON atomically (a temporary file renamed into place)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(data, f, indent=2)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    atomic_write_json(path, data)
 
 
 def prepare_output(path: str, marker: str) -> None:

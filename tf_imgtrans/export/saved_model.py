@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 
 import keras
 import tensorflow as tf
@@ -18,6 +17,7 @@ from tf_imgtrans.export.graph import (
 )
 from tf_imgtrans.export.report import ExportResult, prepare_output
 from tf_imgtrans.export.source import ExportSource, export_source
+from tf_imgtrans.files import temporary_dir
 
 UINT8_SIGNATURE = "serving_default"
 FLOAT_SIGNATURE = "serving_float"
@@ -78,7 +78,7 @@ def export_saved_model(
     size = parse_size(size)
     prepare_output(out, "saved_model.pb")
     parent = os.path.dirname(os.path.abspath(out))
-    tmp = tempfile.mkdtemp(prefix=".saved_model-", dir=parent)
+    tmp = temporary_dir(parent, prefix=".saved_model-")
     try:
         write_signatures(
             source, tmp, size, {UINT8_SIGNATURE: tf.uint8, FLOAT_SIGNATURE: tf.float32}

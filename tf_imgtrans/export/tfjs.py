@@ -6,19 +6,19 @@ import datetime
 import os
 import shutil
 import sys
-import tempfile
 import types
 
 import keras
 import tensorflow as tf
 
-import tf_imgtrans
+from tf_imgtrans._version import __version__
 from tf_imgtrans.export.graph import parse_size
 from tf_imgtrans.export.report import ExportResult, prepare_output, write_json
 from tf_imgtrans.export.saved_model import write_signatures
 from tf_imgtrans.export.source import ExportSource, export_source
 from tf_imgtrans.export.stylizer import manifest_inputs, write_stylizer_signature
 from tf_imgtrans.export.tools import ExportToolError
+from tf_imgtrans.files import temporary_dir
 
 QUANTIZATIONS = ("float32", "float16", "uint8")
 TFJS_INSTALL = (
@@ -123,7 +123,7 @@ def export_tfjs(
     converter = require_tfjs_converter()
     prepare_output(out, "model.json")
     parent = os.path.dirname(os.path.abspath(out))
-    tmp = tempfile.mkdtemp(prefix=".tfjs-", dir=parent)
+    tmp = temporary_dir(parent, prefix=".tfjs-")
     try:
         saved = os.path.join(tmp, "saved_model")
         if source.is_stylizer:
@@ -173,7 +173,7 @@ def export_tfjs(
         "quantization": quantize,
         "source": source.describe(),
         "converter": f"tensorflowjs {_tfjs_version()}",
-        "tf_imgtrans_version": tf_imgtrans.__version__,
+        "tf_imgtrans_version": __version__,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
     write_json(os.path.join(out, "manifest.json"), manifest)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import collections
 import os
 import shutil
-import tempfile
 
 import keras
 import numpy as np
@@ -24,6 +23,7 @@ from tf_imgtrans.export.report import ExportResult
 from tf_imgtrans.export.saved_model import write_signatures
 from tf_imgtrans.export.source import ExportSource, export_source
 from tf_imgtrans.export.tools import require_litert
+from tf_imgtrans.files import temporary_dir
 
 QUANTIZATIONS = ("float32", "float16", "dynamic", "int8")
 _BOUNDARY_OPS = ("QUANTIZE", "DEQUANTIZE")
@@ -122,7 +122,7 @@ def export_tflite(
 
     parent = os.path.dirname(os.path.abspath(out))
     os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".tflite-", dir=parent)
+    tmp = temporary_dir(parent, prefix=".tflite-")
     try:
         saved = os.path.join(tmp, "saved_model")
         batch = None if size is None else 1

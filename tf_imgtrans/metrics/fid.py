@@ -24,6 +24,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tf_imgtrans.saving import load_keras_file
+
 INCEPTION_SIZE = 299
 INCEPTION_WEIGHTS_FILE = "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
 
@@ -69,14 +71,7 @@ def inception_feature_model(weights: str = "imagenet") -> keras.Model:
 def load_feature_model(path: str) -> keras.Model:
     """Loads a feature network saved as ``.keras`` (safe mode) and checks that it takes
     (N, H, W, 3) images."""
-    import tf_imgtrans.layers  # noqa: F401  (registers the package's layers before loading)
-
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"No feature model file at {path}. Pass a .keras model file.")
-    try:
-        model = keras.models.load_model(path, compile=False, safe_mode=True)
-    except Exception as err:  # Keras raises many types for a damaged or foreign file
-        raise ValueError(f"Could not load the feature model {path}: {err}") from err
+    model = load_keras_file(path, "feature model")
     shape = tuple(model.inputs[0].shape)
     if len(model.inputs) != 1 or len(shape) != 4 or shape[-1] != 3:
         raise ValueError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from tf_imgtrans.layers import check_norm, norm_layer, uses_bias
+from tf_imgtrans.layers import OutputGradLeakyReLU, check_norm, norm_layer, uses_bias
 from tf_imgtrans.networks.unet import conv_init
 
 
@@ -83,7 +83,7 @@ def patchgan_discriminator(
         if i > 0:
             layer = norm_layer(norm, name=f"conv{i}_norm")
             x = layer(x) if layer is not None else x
-        x = keras.layers.LeakyReLU(0.2, name=f"conv{i}_lrelu")(x)
+        x = OutputGradLeakyReLU(0.2, name=f"conv{i}_lrelu")(x)
     field = receptive_field(patchgan_layers(n_layers))
     return keras.Model(inputs, x, name=name or f"patchgan_{field}")
 
@@ -108,13 +108,13 @@ def pixel_discriminator(
     bias = uses_bias(norm)
     inputs = keras.Input((image_size, image_size, input_channels), name="image")
     x = keras.layers.Conv2D(ndf, 1, kernel_initializer=conv_init(), name="conv0")(inputs)
-    x = keras.layers.LeakyReLU(0.2, name="conv0_lrelu")(x)
+    x = OutputGradLeakyReLU(0.2, name="conv0_lrelu")(x)
     x = keras.layers.Conv2D(
         ndf * 2, 1, use_bias=bias, kernel_initializer=conv_init(), name="conv1"
     )(x)
     layer = norm_layer(norm, name="conv1_norm")
     x = layer(x) if layer is not None else x
-    x = keras.layers.LeakyReLU(0.2, name="conv1_lrelu")(x)
+    x = OutputGradLeakyReLU(0.2, name="conv1_lrelu")(x)
     x = keras.layers.Conv2D(
         1, 1, use_bias=bias, kernel_initializer=conv_init(), name="conv2", dtype="float32"
     )(x)

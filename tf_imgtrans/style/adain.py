@@ -17,6 +17,7 @@ from tf_imgtrans.networks.adain import (
     fixed_style_generator,
     split_stylizer,
 )
+from tf_imgtrans.saving import load_keras_file
 from tf_imgtrans.style.color import (
     check_color_mode,
     combine_luminance,
@@ -32,8 +33,6 @@ STYLIZER_FILE = "stylizer.keras"
 def load_adain_model(path: str) -> keras.Model:
     """Loads an AdaIN stylizer from a `.keras` file or a training run folder (its
     `stylizer.keras`), in safe mode."""
-    import tf_imgtrans.networks  # noqa: F401  (registers the package's layers)
-
     if os.path.isdir(path):
         path = os.path.join(path, STYLIZER_FILE)
     if not os.path.isfile(path):
@@ -41,10 +40,7 @@ def load_adain_model(path: str) -> keras.Model:
             f"No AdaIN model at {path}. Pass a run folder of `tf-imgtrans train adain` (which "
             f"holds {STYLIZER_FILE}) or a stylizer .keras file."
         )
-    try:
-        model = keras.models.load_model(path, compile=False, safe_mode=True)
-    except Exception as e:  # Keras raises many types for a damaged or foreign file
-        raise ValueError(f"Could not load the AdaIN model {path}: {e}") from e
+    model = load_keras_file(path, "AdaIN model")
     split_stylizer(model)  # raises if it is not an AdaIN model
     return model
 

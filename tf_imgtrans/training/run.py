@@ -28,6 +28,7 @@ from tf_imgtrans.callbacks import (
 )
 from tf_imgtrans.distribute import get_strategy, is_chief
 from tf_imgtrans.models.base import FusedAdam
+from tf_imgtrans.optional import require
 
 
 class RunConfig:
@@ -114,7 +115,9 @@ def start_run(
     config: Any, out: str, resume: bool, strategy: str | tf.distribute.Strategy = "default"
 ) -> tuple[Any, str | None, tf.distribute.Strategy]:
     """The opening of every training run: the `tf.distribute` strategy (first: a multi-worker
-    strategy must be made before any TensorFlow op), `open_run`, and the run's random seed.
+    strategy must be made before any TensorFlow op), `open_run`, the optional packages the
+    config needs (`MissingDependencyError` before any data or network is made), and the run's
+    random seed.
 
     Returns:
         (config to use, latest checkpoint path or None, strategy).
@@ -122,6 +125,12 @@ def start_run(
     if isinstance(strategy, str):
         strategy = get_strategy(strategy)
     config, latest = open_run(config, out, resume)
+    if getattr(config, "tensorboard", False):  # found missing now, not after the first epoch
+        require(
+            "tensorboard",
+            "TensorBoard logging (on by default)",
+            "pip install tensorboard, or turn it off with --no-tensorboard (tensorboard=False)",
+        )
     if config.seed is not None:
         keras.utils.set_random_seed(config.seed)
     return config, latest, strategy
