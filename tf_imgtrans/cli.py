@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 
+from tf_imgtrans.messages import plain_input_warnings
 from tf_imgtrans.native_logs import quiet_native_logs, verbose_from_env
 from tf_imgtrans.optional import MissingDependencyError
 
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     TensorFlow's C++ log lines are hidden unless `--verbose` (or `TF_IMGTRANS_VERBOSE=1`)."""
     args = build_parser().parse_args(argv)
     verbose = bool(args.verbose) or verbose_from_env()
-    with quiet_native_logs(enabled=not verbose):
+    with quiet_native_logs(enabled=not verbose), plain_input_warnings():
         try:
             return args.func(args)
         except USER_ERRORS as e:

@@ -4,7 +4,6 @@ files, a split served from the training pairs, an epoch without checkpoint)."""
 from __future__ import annotations
 
 import contextlib
-import sys
 import warnings
 
 
@@ -17,17 +16,18 @@ class InputWarning(UserWarning):
 @contextlib.contextmanager
 def plain_input_warnings(prog: str = "tf-imgtrans"):
     """Within the block, `InputWarning`s print as `PROG: warning: MESSAGE` on stderr (no source
-    line, no class name); other warnings print as usual."""
-    previous = warnings.showwarning
+    line, no class name); other warnings print as usual. It sets `warnings.formatwarning`, which
+    both Python's default display and `logging.captureWarnings` (which TensorFlow's import may
+    switch on) use."""
+    previous = warnings.formatwarning
 
-    def show(message, category, filename, lineno, file=None, line=None):
+    def format_warning(message, category, filename, lineno, line=None):
         if issubclass(category, InputWarning):
-            print(f"{prog}: warning: {message}", file=file or sys.stderr)
-        else:
-            previous(message, category, filename, lineno, file, line)
+            return f"{prog}: warning: {message}\n"
+        return previous(message, category, filename, lineno, line)
 
-    warnings.showwarning = show
+    warnings.formatwarning = format_warning
     try:
         yield
     finally:
-        warnings.showwarning = previous
+        warnings.formatwarning = previous

@@ -192,3 +192,32 @@ def test_feature_model_files_and_missing_inception_weights(tmp_path, feature_mod
     monkeypatch.setattr(keras.applications, "InceptionV3", offline)
     with pytest.raises(FeatureModelUnavailable, match="--feature-model"):
         inception_feature_model()
+
+
+def test_default_feature_model_falls_back_to_named_vgg16_offline(tmp_path, monkeypatch):
+    """Without InceptionV3 weights (offline), FID/KID use VGG16 features, and say so; without
+    VGG16 weights either, one error names every way to provide them."""
+    import importlib
+
+    fid_module = importlib.import_module("tf_imgtrans.metrics.fid")  # `metrics.fid` is a function
+    from tf_imgtrans.networks.vgg import conv_layer_names
+
+    def no_inception(*args, **kwargs):
+        raise fid_module.FeatureModelUnavailable("The InceptionV3 ImageNet weights are gone.")
+
+    monkeypatch.setattr(fid_module, "inception_feature_model", no_inception)
+    vgg = keras.applications.VGG16(include_top=False, weights=None)
+    arrays = {}
+    for name in conv_layer_names():
+        kernel, bias = vgg.get_layer(name).get_weights()
+        arrays[f"{name}/kernel"], arrays[f"{name}/bias"] = kernel, bias
+    np.savez(tmp_path / "vgg16.npz", **arrays)
+    monkeypatch.setenv("TF_IMGTRANS_VGG_WEIGHTS", str(tmp_path / "vgg16.npz"))
+    model, name = fid_module.default_feature_model()
+    assert name.startswith("vgg16/imagenet") and "unavailable" in name
+    assert tuple(model(np.zeros((2, 40, 48, 3), "float32")).shape) == (2, 512)
+    with pytest.raises(fid_module.FeatureModelUnavailable):
+        fid_module.default_feature_model("inception")
+    monkeypatch.setenv("TF_IMGTRANS_VGG_WEIGHTS", str(tmp_path / "missing.npz"))
+    with pytest.raises(fid_module.FeatureModelUnavailable, match="TF_IMGTRANS_VGG_WEIGHTS"):
+        fid_module.default_feature_model()

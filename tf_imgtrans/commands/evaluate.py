@@ -28,7 +28,9 @@ def register(commands, models) -> None:
     p.add_argument("--limit", type=int, help="only the first N images of each domain")
     p.add_argument(
         "--feature-model",
-        help="a .keras feature network for FID/KID (default: InceptionV3 with ImageNet weights)",
+        help="feature network for FID/KID: inception, vgg16, or a .keras file (default: "
+        "InceptionV3 with ImageNet weights; where they cannot be had, e.g. offline, VGG16 with "
+        "ImageNet weights from $TF_IMGTRANS_VGG_WEIGHTS, named so in the report)",
     )
     p.add_argument("--no-fid", action="store_true", help="only PSNR/SSIM (needs ground truth)")
     p.add_argument("--kid-subsets", type=int, default=100)
@@ -45,9 +47,9 @@ def run(args) -> int:
         unpaired_splits,
     )
     from tf_imgtrans.metrics import (
+        default_feature_model,
         evaluate_translation,
         format_translation_report,
-        inception_feature_model,
         load_feature_model,
     )
     from tf_imgtrans.translate_files import load_generator
@@ -61,12 +63,12 @@ def run(args) -> int:
             f"--no-fid leaves only PSNR/SSIM, but split {args.split!r} of {args.data} has no "
             "ground truth (its A and B images are not pictures of the same scenes)."
         )
-    feature_model = None
+    feature_model, feature_name = None, None
     if not args.no_fid:
-        if args.feature_model:
-            feature_model = load_feature_model(args.feature_model)
+        if args.feature_model and args.feature_model not in ("inception", "vgg16"):
+            feature_model, feature_name = load_feature_model(args.feature_model), args.feature_model
         else:
-            feature_model = inception_feature_model()
+            feature_model, feature_name = default_feature_model(args.feature_model or "auto")
 
     def domain(name, split=args.split):
         return load_domain_dataset(
@@ -98,10 +100,12 @@ def run(args) -> int:
         "split": args.split,
         "direction": args.direction,
         "image_size": args.image_size,
-        "feature_model": None if args.no_fid else (args.feature_model or "inception_v3/imagenet"),
+        "feature_model": feature_name,
         "ground_truth": ground_truth,
     }
     print(f"{args.model} on {args.data} ({args.split}, {source} -> {target}):")
+    if feature_name:
+        print(f"FID/KID in the feature space of {feature_name}")
     print(format_translation_report(report))
     if args.json_path:
         from tf_imgtrans.callbacks import atomic_write_text

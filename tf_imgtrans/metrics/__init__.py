@@ -2,6 +2,7 @@
 
 from tf_imgtrans.metrics.fid import (
     FeatureModelUnavailable,
+    default_feature_model,
     evaluate_translation,
     extract_features,
     fid,
@@ -11,6 +12,7 @@ from tf_imgtrans.metrics.fid import (
     kernel_inception_distance,
     kid,
     load_feature_model,
+    vgg16_feature_model,
 )
 from tf_imgtrans.metrics.image import psnr, ssim
 
@@ -21,10 +23,12 @@ __all__ = [
     "fid",
     "format_translation_report",
     "frechet_distance",
+    "default_feature_model",
     "inception_feature_model",
     "kernel_inception_distance",
     "kid",
     "load_feature_model",
+    "vgg16_feature_model",
     "psnr",
     "ssim",
 ]

@@ -68,6 +68,67 @@ def inception_feature_model(weights: str = "imagenet") -> keras.Model:
     return keras.Model(inputs, base(x), name="inception_v3_pool")
 
 
+def vgg16_feature_model(weights: str = "imagenet") -> keras.Model:
+    """VGG16's block5_conv3 features, globally average-pooled (512-d), as a feature model for
+    FID/KID where the InceptionV3 weights are not available (offline). Figures in this feature
+    space are not comparable with Inception FID/KID: report them as VGG16 FID/KID.
+
+    Takes (N, H, W, 3) images in [-1, 1] of any size (VGG's caffe preprocessing is inside).
+
+    Args:
+        weights: as `tf_imgtrans.networks.vgg_features` ("imagenet" reads $TF_IMGTRANS_VGG_WEIGHTS
+            when set, else `keras.applications`).
+
+    Raises:
+        FeatureModelUnavailable: the weights cannot be had.
+    """
+    from tf_imgtrans.networks.vgg import VGGWeightsError, vgg_features
+
+    try:
+        vgg = vgg_features(["block5_conv3"], arch="vgg16", weights=weights)
+    except (VGGWeightsError, OSError, ValueError) as err:
+        raise FeatureModelUnavailable(
+            f"The VGG16 ImageNet weights are not available ({err})."
+        ) from err
+    inputs = keras.Input((None, None, 3), name="image")
+    pooled = keras.layers.GlobalAveragePooling2D()(vgg(inputs)["block5_conv3"])
+    return keras.Model(inputs, pooled, name="vgg16_block5_conv3_avg")
+
+
+FEATURE_SPACES = ("auto", "inception", "vgg16")
+
+
+def default_feature_model(space: str = "auto") -> tuple[keras.Model, str]:
+    """The feature network for FID/KID and its name for reports.
+
+    "inception": InceptionV3 (the field's convention). "vgg16": VGG16 (`vgg16_feature_model`).
+    "auto": InceptionV3 where its ImageNet weights can be had, else VGG16 with ImageNet weights
+    (e.g. offline with $TF_IMGTRANS_VGG_WEIGHTS), named as such.
+
+    Raises:
+        FeatureModelUnavailable: no weights for the requested feature network(s); the message
+            names every way to provide them.
+    """
+    if space not in FEATURE_SPACES:
+        raise ValueError(f"`space` must be one of {FEATURE_SPACES}. Received: space={space!r}")
+    if space == "vgg16":
+        return vgg16_feature_model(), "vgg16/imagenet"
+    try:
+        return inception_feature_model(), "inception_v3/imagenet"
+    except FeatureModelUnavailable as inception_error:
+        if space == "inception":
+            raise
+        try:
+            model = vgg16_feature_model()
+        except FeatureModelUnavailable as vgg_error:
+            raise FeatureModelUnavailable(
+                f"{inception_error} The VGG16 fallback failed too: {vgg_error} Set "
+                "TF_IMGTRANS_VGG_WEIGHTS to an ImageNet VGG16 .npz/.h5 file to score in VGG16 "
+                "feature space."
+            ) from vgg_error
+        return model, "vgg16/imagenet (InceptionV3 weights unavailable)"
+
+
 def load_feature_model(path: str) -> keras.Model:
     """Loads a feature network saved as ``.keras`` (safe mode) and checks that it takes
     (N, H, W, 3) images."""
@@ -374,7 +435,7 @@ def format_translation_report(report: dict[str, dict[str, float]]) -> str:
     for key, title in rows:
         if key in report:
             values = (report[key].get(n) for n in names)
-            cells = "".join(f"{v:10.4f}" if v is not None else f"{'-':>10s}" for v in values)
+            cells = "".join(f" {v:9.4g}" if v is not None else f"{'-':>10s}" for v in values)
             lines.append(f"{title:20s}" + cells)
     counts = report.get("counts", {})
     if counts:
