@@ -132,6 +132,9 @@ def test_demo_smoke(tmp_path):
     assert len(os.listdir(os.path.join(out, "test_translated"))) == 50
     assert os.path.isfile(os.path.join(out, "test_grid.png"))
     keras.models.load_model(os.path.join(out, "generator.keras"))
+    # report.html, refreshed at the end: the test scores and every export's parity are on it.
+    page = open(os.path.join(out, "report.html")).read()
+    assert "Test split" in page and "export/model_int8.parity.json" in page
 
 
 def test_translate_samples_and_tiles_from_the_command_line(tmp_path, capsys):

@@ -10,7 +10,7 @@ import time
 import numpy as np
 from PIL import Image
 
-from tf_imgtrans.callbacks import atomic_write_text, make_grid
+from tf_imgtrans.callbacks import atomic_write_text, make_grid, write_report
 from tf_imgtrans.data import save_image, to_uint8
 from tf_imgtrans.data.paired import load_paired_dataset
 from tf_imgtrans.data.spec import resolve_paired_spec
@@ -31,8 +31,9 @@ def run_demo(
     steps_per_epoch: int | None = None,
 ) -> dict:
     """Trains the demo Pix2Pix into `out`, translates the test split into `out/test_translated/`,
-    writes `out/test_grid.png` and `out/demo_report.json`, prints the scores and returns the
-    report. Re-running continues the same run (it resumes from its checkpoints)."""
+    writes `out/test_grid.png` and `out/demo_report.json`, exports the generator to `out/export/`,
+    refreshes `out/report.html`, prints the scores and returns the report. Re-running continues
+    the same run (it resumes from its checkpoints)."""
     epochs = epochs or DEMO_DEFAULTS["epochs"]
     image_size = image_size or DEMO_DEFAULTS["image_size"]
     n_train = n_train or DEMO_DEFAULTS["n_train"]
@@ -97,4 +98,5 @@ def run_demo(
         run.paths["generator"], os.path.join(out, "export"), data=data, image_size=image_size
     )
     atomic_write_text(os.path.join(out, "demo_report.json"), json.dumps(report, indent=2))
+    write_report(out)  # report.html again, now with the test scores and export parity
     return report

@@ -1,6 +1,7 @@
 import json
 import os
 
+import keras
 import numpy as np
 import pytest
 from PIL import Image
@@ -135,6 +136,36 @@ def test_sample_grid_and_loss_plot_write_pictures(tiny_pix2pix, tmp_path):
     img = np.asarray(Image.open(grid.last_path))
     assert img.shape == (14 + 3 * 66 + 2, 3 * 66 + 2, 3)  # 3 rows × (input | output | target)
     assert Image.open(tmp_path / "losses.png").size[0] > 400
+
+
+def test_loss_plot_redraws_after_every_epoch(tiny_pix2pix, tmp_path):
+    x, y = data()
+    hist, png = str(tmp_path / "h.json"), str(tmp_path / "losses.png")
+    seen = []
+    look = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: seen.append(os.path.getmtime(png))
+    )
+    tiny_pix2pix.fit(
+        x, y, epochs=2, verbose=0, callbacks=[HistoryLogger(hist), LossPlot(hist, png), look]
+    )
+    assert len(seen) == 2 and seen[1] >= seen[0]
+
+
+def test_loss_plot_gives_every_metric_its_own_panel():
+    from tf_imgtrans.callbacks.history import history_figure, history_keys, panel_layout
+
+    history = {"epoch": [1, 2, 3], "val_psnr": [18.0, 19.0, 20.5], "val_ssim": [0.4, 0.5, 0.55]}
+    history.update({k: [1.0, 0.8, None] for k in ("lr_generator", "d_loss", "g_l1", "g_gan")})
+    keys = history_keys(history)
+    assert keys == ["g_gan", "g_l1", "d_loss", "val_psnr", "val_ssim", "lr_generator"]
+    assert panel_layout(6) == (2, 4) and panel_layout(1) == (1, 1) and panel_layout(11) == (3, 4)
+    fig = history_figure(history)
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in shown] == keys
+    # Each on its own scale: SSIM's axis spans tenths, PSNR's whole decibels.
+    limits = {ax.get_title(): ax.get_ylim() for ax in shown}
+    assert limits["val_ssim"][1] < 1 and limits["val_psnr"][0] > 10
+    assert fig.get_size_inches()[0] > 2 * fig.get_size_inches()[1]  # 4 columns, 2 rows
 
 
 def test_make_grid_places_images():

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
 
 import keras
-import numpy as np
 
-from tf_imgtrans.callbacks.checkpoint import atomic_write_text
+from tf_imgtrans.files import atomic_write_bytes, atomic_write_text
 
 
 def _number(v):
@@ -64,48 +64,96 @@ def load_history(path: str, keep_epochs: int | None = None) -> dict[str, list]:
     return {k: [v[i] for i in keep] for k, v in history.items()}
 
 
-def plot_history(history: dict[str, list], path: str, title: str | None = None) -> str:
-    """Draws every logged loss/metric against the epoch, one panel per group (generator losses,
-    discriminator losses, validation metrics, learning rates), and saves a PNG."""
+# Panel order and colour by what a key measures: generator losses (CycleGAN's cycle and identity
+# terms too), discriminator losses, validation metrics, learning rates, anything else.
+METRIC_GROUPS = (
+    ("generator", ("g_", "cycle", "idt"), "#1f77b4"),
+    ("discriminator", ("d_",), "#d62728"),
+    ("validation", ("val_",), "#2ca02c"),
+    ("learning rate", ("lr",), "#7f7f7f"),
+)
+OTHER_COLOR = "#9467bd"
+MAX_PLOT_COLUMNS = 4
+
+
+def metric_group(key: str) -> tuple[str, str]:
+    """(group name, colour) of a history key, e.g. "val_psnr" -> ("validation", "#2ca02c")."""
+    for name, prefixes, color in METRIC_GROUPS:
+        if key.startswith(prefixes):
+            return name, color
+    return "other", OTHER_COLOR
+
+
+def history_keys(history: dict[str, list]) -> list[str]:
+    """The keys of a history to plot, one panel each: grouped as `METRIC_GROUPS`, by name within
+    a group."""
+    keys = [k for k in history if k != "epoch"]
+    order = [name for name, _, _ in METRIC_GROUPS] + ["other"]
+    return sorted(keys, key=lambda k: (order.index(metric_group(k)[0]), k))
+
+
+def panel_layout(n: int, max_columns: int = MAX_PLOT_COLUMNS) -> tuple[int, int]:
+    """(rows, columns) of a grid of `n` panels, at most `max_columns` wide."""
+    columns = max(1, min(n, max_columns))
+    return max(1, math.ceil(n / columns)), columns
+
+
+def plot_values(column: list) -> list[float]:
+    """A history column as floats, NaN where a value is missing or was not finite."""
+    return [float(v) if isinstance(v, (int, float)) else math.nan for v in column]
+
+
+def history_figure(history: dict[str, list], title: str | None = None):
+    """A matplotlib figure with one panel per logged loss or metric (`history_keys`) against the
+    epoch, in a grid at most `MAX_PLOT_COLUMNS` wide: each keeps its own y scale, so PSNR (~20 dB)
+    and SSIM (~0.5) are both readable."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     epochs = history.get("epoch", [])
-    keys = [k for k in history if k != "epoch"]
-    groups = {
-        "generator": [
-            k for k in keys if k.startswith("g_") or k.startswith("cycle") or k.startswith("idt")
-        ],
-        "discriminator": [k for k in keys if k.startswith("d_")],
-        "validation": [k for k in keys if k.startswith("val_")],
-        "learning rate": [k for k in keys if k.startswith("lr")],
-    }
-    grouped = {k for g in groups.values() for k in g}
-    groups["other"] = [k for k in keys if k not in grouped]
-    groups = {name: ks for name, ks in groups.items() if ks}
-    fig, axes = plt.subplots(1, max(1, len(groups)), figsize=(4.5 * max(1, len(groups)), 3.6))
-    axes = np.atleast_1d(axes)
-    for ax, (name, ks) in zip(axes, groups.items()):
-        for k in ks:
-            values = [float(v) if isinstance(v, (int, float)) else np.nan for v in history[k]]
-            ax.plot(epochs, values, marker="o" if len(epochs) < 30 else None, markersize=3, label=k)
-        ax.set_title(name)
-        ax.set_xlabel("epoch")
+    keys = history_keys(history)
+    rows, columns = panel_layout(len(keys))
+    fig, axes = plt.subplots(rows, columns, figsize=(3.4 * columns, 2.5 * rows), squeeze=False)
+    axes = axes.ravel()
+    for ax, key in zip(axes, keys):
+        ax.plot(
+            epochs,
+            plot_values(history[key]),
+            color=metric_group(key)[1],
+            marker="o" if len(epochs) < 30 else None,
+            markersize=3,
+        )
+        ax.set_title(key, fontsize=10)
+        ax.set_xlabel("epoch", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
+    for ax in axes[len(keys) :]:
+        ax.set_visible(False)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    fig.savefig(path, dpi=100)
+    return fig
+
+
+def plot_history(history: dict[str, list], path: str, title: str | None = None) -> str:
+    """Draws every logged loss and metric against the epoch, one panel each (`history_figure`),
+    and saves a PNG (atomically)."""
+    import matplotlib.pyplot as plt
+
+    fig = history_figure(history, title)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
     plt.close(fig)
+    atomic_write_bytes(path, buffer.getvalue())
     return path
 
 
 class LossPlot(keras.callbacks.Callback):
-    """At the end of training, plots the history file (the whole run, resumes included) to a PNG.
+    """After every epoch and at the end of training, plots the history file (the whole run,
+    resumes included) to a PNG. Goes after `HistoryLogger` in the callback list.
 
     Args:
         history_path: str. The JSON file written by `HistoryLogger`.
@@ -117,7 +165,13 @@ class LossPlot(keras.callbacks.Callback):
         self.history_path = history_path
         self.path = path
 
+    def on_epoch_end(self, epoch, logs=None):
+        self.plot()
+
     def on_train_end(self, logs=None):
+        self.plot()
+
+    def plot(self) -> None:
         history = load_history(self.history_path)
         if history.get("epoch"):
             plot_history(history, self.path, title=self.model.name)

@@ -8,8 +8,9 @@ import tensorflow as tf
 
 from tf_imgtrans.distribute import replica_scale
 from tf_imgtrans.losses.perceptual import adain_style_loss, content_loss
-from tf_imgtrans.models.base import TranslationTrainer, resolve_jit_compile
+from tf_imgtrans.models.base import FusedAdam, TranslationTrainer, resolve_jit_compile
 from tf_imgtrans.networks.adain import ADAIN_LAYERS, adain, adain_stylizer, feature_stats
+from tf_imgtrans.training.configs import AdaINConfig
 
 
 class AdaIN(TranslationTrainer):
@@ -55,8 +56,8 @@ class AdaIN(TranslationTrainer):
     def compile(
         self,
         optimizer: keras.optimizers.Optimizer | None = None,
-        content_weight: float = 1.0,
-        style_weight: float = 10.0,
+        content_weight: float = AdaINConfig.content_weight,
+        style_weight: float = AdaINConfig.style_weight,
         jit_compile: bool | str = "auto",
         **kwargs,
     ):
@@ -76,7 +77,7 @@ class AdaIN(TranslationTrainer):
             )
         self.content_weight = float(content_weight)
         self.style_weight = float(style_weight)
-        self._set_optimizers({"decoder": optimizer or keras.optimizers.Adam(1e-4)})
+        self._set_optimizers({"decoder": optimizer or FusedAdam(AdaINConfig.lr)})
         self.d_optimizer = self.optimizers["decoder"]
 
     @property

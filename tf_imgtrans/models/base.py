@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 
 from tf_imgtrans.precision import compute_dtype, loss_scaled
+from tf_imgtrans.training.configs import GANConfig
 
 
 def _handle(variable):
@@ -51,7 +52,7 @@ class FusedAdam(keras.optimizers.Adam):
 
 def default_adam() -> keras.optimizers.Optimizer:
     """Adam with the papers' settings: learning rate 2e-4, β1 = 0.5 (`FusedAdam`)."""
-    return FusedAdam(learning_rate=2e-4, beta_1=0.5, beta_2=0.999)
+    return FusedAdam(learning_rate=GANConfig.lr, beta_1=GANConfig.beta_1, beta_2=0.999)
 
 
 def resolve_jit_compile(jit_compile: bool | str) -> bool:

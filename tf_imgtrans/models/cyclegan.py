@@ -15,6 +15,7 @@ from tf_imgtrans.losses import (
 from tf_imgtrans.metrics import psnr, ssim
 from tf_imgtrans.models.base import TranslationTrainer, resolve_jit_compile
 from tf_imgtrans.models.image_pool import ImagePool
+from tf_imgtrans.training.configs import CycleGANConfig
 
 TRAIN_LOSSES = (
     "g_loss",
@@ -106,20 +107,21 @@ class CycleGAN(TranslationTrainer):
             name: keras.metrics.Mean(name=name) for name in VAL_METRICS + VAL_GROUND_TRUTH
         }
         # === Objective (set by compile) ===
-        self.gan_mode = "lsgan"
-        self.lambda_cycle = 10.0
-        self.lambda_identity = 0.5
-        self.pool_a = ImagePool(50, name="pool_A")  # fakes of domain A, for D_A
-        self.pool_b = ImagePool(50, name="pool_B")  # fakes of domain B, for D_B
+        self.gan_mode = CycleGANConfig.gan_mode
+        self.lambda_cycle = CycleGANConfig.lambda_cycle
+        self.lambda_identity = CycleGANConfig.lambda_identity
+        pool_size = CycleGANConfig.pool_size
+        self.pool_a = ImagePool(pool_size, name="pool_A")  # fakes of domain A, for D_A
+        self.pool_b = ImagePool(pool_size, name="pool_B")  # fakes of domain B, for D_B
 
     def compile(
         self,
         g_optimizer: keras.optimizers.Optimizer | None = None,
         d_optimizer: keras.optimizers.Optimizer | None = None,
-        gan_mode: str = "lsgan",
-        lambda_cycle: float = 10.0,
-        lambda_identity: float = 0.5,
-        pool_size: int = 50,
+        gan_mode: str = CycleGANConfig.gan_mode,
+        lambda_cycle: float = CycleGANConfig.lambda_cycle,
+        lambda_identity: float = CycleGANConfig.lambda_identity,
+        pool_size: int = CycleGANConfig.pool_size,
         jit_compile: bool | str = "auto",
         **kwargs,
     ):

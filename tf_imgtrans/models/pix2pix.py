@@ -14,6 +14,7 @@ from tf_imgtrans.losses import (
 )
 from tf_imgtrans.metrics import psnr, ssim
 from tf_imgtrans.models.base import TranslationTrainer, resolve_jit_compile
+from tf_imgtrans.training.configs import Pix2PixConfig
 
 
 @keras.saving.register_keras_serializable(package="tf_imgtrans")
@@ -55,15 +56,15 @@ class Pix2Pix(TranslationTrainer):
             for name in ("g_loss", "g_gan", "g_l1", "d_loss", "d_real", "d_fake")
         }
         self.val_trackers = {name: keras.metrics.Mean(name=name) for name in ("l1", "psnr", "ssim")}
-        self.gan_mode = "vanilla"
-        self.lambda_l1 = 100.0
+        self.gan_mode = Pix2PixConfig.gan_mode
+        self.lambda_l1 = Pix2PixConfig.lambda_l1
 
     def compile(
         self,
         g_optimizer: keras.optimizers.Optimizer | None = None,
         d_optimizer: keras.optimizers.Optimizer | None = None,
-        gan_mode: str = "vanilla",
-        lambda_l1: float = 100.0,
+        gan_mode: str = Pix2PixConfig.gan_mode,
+        lambda_l1: float = Pix2PixConfig.lambda_l1,
         jit_compile: bool | str = "auto",
         **kwargs,
     ):

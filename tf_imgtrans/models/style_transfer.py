@@ -15,8 +15,9 @@ from tf_imgtrans.losses.perceptual import (
     style_loss,
     total_variation_loss,
 )
-from tf_imgtrans.models.base import TranslationTrainer, resolve_jit_compile
+from tf_imgtrans.models.base import FusedAdam, TranslationTrainer, resolve_jit_compile
 from tf_imgtrans.networks.vgg import canonical_layer
+from tf_imgtrans.training.configs import FastStyleConfig
 
 JOHNSON_CONTENT_LAYERS = ("block2_conv2",)
 """relu2_2, the paper's content (feature reconstruction) layer."""
@@ -115,9 +116,9 @@ class FastStyleTransfer(TranslationTrainer):
     def compile(
         self,
         g_optimizer: keras.optimizers.Optimizer | None = None,
-        content_weight: float = 1.0,
-        style_weight: float = 5.0,
-        tv_weight: float = 1e4,
+        content_weight: float = FastStyleConfig.content_weight,
+        style_weight: float = FastStyleConfig.style_weight,
+        tv_weight: float = FastStyleConfig.tv_weight,
         jit_compile: bool | str = "auto",
         **kwargs,
     ):
@@ -138,7 +139,7 @@ class FastStyleTransfer(TranslationTrainer):
         self.content_weight = float(content_weight)
         self.style_weight = float(style_weight)
         self.tv_weight = float(tv_weight)
-        self._set_optimizers({"generator": g_optimizer or keras.optimizers.Adam(1e-3)})
+        self._set_optimizers({"generator": g_optimizer or FusedAdam(FastStyleConfig.lr)})
         self.g_optimizer = self.optimizers["generator"]
 
     @property

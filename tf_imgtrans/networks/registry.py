@@ -36,7 +36,7 @@ def _lookup(registry: dict, kind: str, name: str) -> Callable[..., keras.Model]:
     return registry[name]
 
 
-def get_generator(name: str, **kwargs) -> keras.Model:
+def get_generator(name: str, /, **kwargs) -> keras.Model:
     """Builds the generator registered as `name` with builder keyword arguments `kwargs`.
 
     Example:
@@ -47,7 +47,7 @@ def get_generator(name: str, **kwargs) -> keras.Model:
     return _lookup(GENERATORS, "generator", name)(**kwargs)
 
 
-def get_discriminator(name: str = "patch", **kwargs) -> keras.Model:
+def get_discriminator(name: str = "patch", /, **kwargs) -> keras.Model:
     """Builds the discriminator registered as `name` ("patch" or "pixel")."""
     return _lookup(DISCRIMINATORS, "discriminator", name)(**kwargs)
 

@@ -1,52 +1,33 @@
 """Training runs on disk: settings, data, networks and `fit` with the standard callbacks, all
-written to one run folder (the CLI, the demo and users share this code path)."""
+written to one run folder (the CLI, the demo and users share this code path).
 
-from tf_imgtrans.training.cyclegan import CycleGANConfig, build_cyclegan, train_cyclegan
-from tf_imgtrans.training.pix2pix import (
-    Pix2PixConfig,
-    build_pix2pix,
-    train_pix2pix,
-    unet_downs_for,
-)
-from tf_imgtrans.training.run import (
-    RunConfig,
-    RunResult,
-    SaveNetworks,
-    first_batch,
-    fit_run,
-    load_config_file,
-    open_run,
-)
-from tf_imgtrans.training.style import (
-    AdaINConfig,
-    FastStyleConfig,
-    SaveStylizer,
-    build_adain,
-    build_fast_style,
-    train_adain,
-    train_fast_style,
-)
+Lazy: `tf_imgtrans.training.configs` (the settings, no TensorFlow) can be imported by the models
+without importing the trainers that import the models.
+"""
 
-__all__ = [
-    "AdaINConfig",
-    "CycleGANConfig",
-    "FastStyleConfig",
-    "Pix2PixConfig",
-    "RunConfig",
-    "RunResult",
-    "SaveNetworks",
-    "SaveStylizer",
-    "build_adain",
-    "build_cyclegan",
-    "build_fast_style",
-    "build_pix2pix",
-    "first_batch",
-    "fit_run",
-    "load_config_file",
-    "open_run",
-    "train_adain",
-    "train_cyclegan",
-    "train_fast_style",
-    "train_pix2pix",
-    "unet_downs_for",
-]
+from tf_imgtrans._lazy import exports_of, lazy_namespace
+
+_EXPORTS = exports_of(
+    {
+        "tf_imgtrans.training.configs": [
+            "AdaINConfig", "CycleGANConfig", "FastStyleConfig", "GANConfig", "Pix2PixConfig",
+            "RunConfig", "StyleConfig",
+        ],
+        "tf_imgtrans.training.cyclegan": [
+            "CYCLEGAN", "build_cyclegan", "cyclegan_data", "train_cyclegan"
+        ],
+        "tf_imgtrans.training.pix2pix": [
+            "PIX2PIX", "build_pix2pix", "pix2pix_data", "train_pix2pix", "unet_downs_for"
+        ],
+        "tf_imgtrans.training.run": [
+            "RunData", "RunResult", "SaveNetworks", "Trainer", "first_batch", "fit_run",
+            "load_config_file", "open_run",
+        ],
+        "tf_imgtrans.training.style": [
+            "ADAIN", "FAST_STYLE", "SaveStylizer", "adain_data", "build_adain",
+            "build_fast_style", "fast_style_data", "train_adain", "train_fast_style",
+        ],
+    }
+)  # fmt: skip
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_namespace(__name__, _EXPORTS, globals())

@@ -1,11 +1,14 @@
-"""What every training run shares: the run folder, resume, the standard callbacks and `fit`."""
+"""What every training run shares: the run folder, resume, the standard callbacks, `fit`, and
+`Trainer`, the recipe that each trainer fills in with only what differs (its data, its build, its
+network files)."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import keras
@@ -16,8 +19,10 @@ from tf_imgtrans.callbacks import (
     HistoryLogger,
     LinearDecay,
     LossPlot,
+    RunReport,
     SampleGrid,
     StopOnNonFinite,
+    TensorBoardLogger,
     TrainingCheckpoint,
     atomic_save_model,
     atomic_write_text,
@@ -29,22 +34,6 @@ from tf_imgtrans.callbacks import (
 from tf_imgtrans.distribute import get_strategy, is_chief
 from tf_imgtrans.models.base import FusedAdam
 from tf_imgtrans.optional import require
-
-
-class RunConfig:
-    """Base of the run settings dataclasses: `from_dict` rebuilds one from its `config.json`,
-    refusing unknown keys. `settings_name` names the run kind in that error."""
-
-    settings_name = ""
-
-    @classmethod
-    def from_dict(cls, values: dict):
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            name = cls.settings_name or cls.__name__
-            raise ValueError(f"Unknown {name} settings {unknown}. Valid: {sorted(known)}")
-        return cls(**values)
 
 
 @dataclass
@@ -177,7 +166,8 @@ def fit_run(
     optimizer state and the epoch counter are restored from that checkpoint first.
 
     Writes: the `.keras` files of `network_files` (after every good epoch), `samples/`,
-    `checkpoints/`, `history.json`, `losses.png`, `config.json`, TensorBoard logs in `logs/`.
+    `checkpoints/`, `history.json`, `losses.png`, `report.html`, `config.json`, TensorBoard logs
+    in `logs/`.
     """
     ckpt_dir = os.path.join(out, "checkpoints")
     initial_epoch = 0
@@ -194,6 +184,7 @@ def fit_run(
         "checkpoints": ckpt_dir,
         "history": os.path.join(out, "history.json"),
         "losses": os.path.join(out, "losses.png"),
+        "report": os.path.join(out, "report.html"),
         "config": os.path.join(out, "config.json"),
     }
     if chief:
@@ -207,13 +198,18 @@ def fit_run(
         SaveNetworks(network_files),
         HistoryLogger(paths["history"]),
         SampleGrid(sample_batch, paths["samples"], every=config.sample_every),
-        TrainingCheckpoint(ckpt_dir, every=config.checkpoint_every, keep=config.keep_checkpoints),
+    ]
+    if config.tensorboard and chief:  # after LinearDecay: it puts lr_* into the epoch logs
+        logs_dir = os.path.join(out, "logs")
+        hparams = dataclasses.asdict(config)
+        cbs.append(TensorBoardLogger(logs_dir, sample_batch, hparams, every=config.sample_every))
+    cbs += [
         LossPlot(paths["history"], paths["losses"]),
+        RunReport(out),  # reads what HistoryLogger and SampleGrid wrote
+        TrainingCheckpoint(ckpt_dir, every=config.checkpoint_every, keep=config.keep_checkpoints),
     ]
     if not chief:
         cbs = cbs[:2]  # NaN stop and LR schedule: they change training, not files
-    if config.tensorboard and chief:
-        cbs.append(keras.callbacks.TensorBoard(os.path.join(out, "logs"), write_graph=False))
     cbs += callbacks or []
     history = {}
     if initial_epoch >= config.epochs:
@@ -233,3 +229,98 @@ def fit_run(
         if chief and not os.path.isfile(path):
             atomic_save_model(model.networks[name], path)
     return RunResult(out, model, history, initial_epoch, paths)
+
+
+@dataclass
+class RunData:
+    """What a trainer trains on: the training dataset, the validation dataset (or None) and a
+    fixed batch for the sample grids (NumPy arrays)."""
+
+    train: Any
+    val: Any
+    sample_batch: tuple
+
+
+@dataclass
+class Trainer:
+    """One kind of training run, as the pieces that differ between kinds: everything else (the
+    strategy, resume, the seed, the run folder, the callbacks, `fit`) is `Trainer.run`'s.
+
+    Adding a trainer means: a model (a `TranslationTrainer` with its `train_step`), a config
+    (`training.configs`), its networks, a `Trainer` here, and a command file
+    (`tf_imgtrans.commands`).
+
+    Args:
+        name: str. The run kind (e.g. "pix2pix"), as in `tf-imgtrans train NAME`.
+        config_class: the config dataclass.
+        data: config -> `RunData`.
+        build: config -> the compiled trainer (built inside the strategy's scope).
+        network_files: network name (of `model.networks`) -> file name in the run folder, saved
+            after every good epoch.
+        callbacks: (config, out) -> more callbacks of this kind (e.g. saving the AdaIN stylizer).
+        finish: (model, out, result) -> None, after `fit` (e.g. adding paths to the result).
+    """
+
+    name: str
+    config_class: type
+    data: Callable[[Any], RunData]
+    build: Callable[[Any], keras.Model]
+    network_files: dict[str, str]
+    callbacks: Callable[[Any, str], list] = field(default=lambda config, out: [])
+    finish: Callable[[keras.Model, str, RunResult], None] | None = None
+
+    def run(
+        self,
+        config: Any,
+        out: str,
+        resume: bool = False,
+        verbose: int | str = "auto",
+        steps_per_epoch: int | None = None,
+        callbacks: list | None = None,
+        strategy: str | tf.distribute.Strategy = "default",
+    ) -> RunResult:
+        """Trains `config` into the run folder `out`.
+
+        Args:
+            config: the run's settings (an instance of `config_class`).
+            out: str. Output folder.
+            resume: bool. Continue the run in `out` from its latest checkpoint (epoch counter,
+                networks, optimizer state, LR schedule and the trainer's extra state such as
+                image pools); the saved `config.json` is used, except for `epochs`. Without a
+                checkpoint it starts from scratch.
+            verbose: Keras verbosity for `fit` (progress bars by default).
+            steps_per_epoch: int, optional. Limit each epoch (smoke tests).
+            callbacks: list, optional. More Keras callbacks.
+            strategy: a `tf.distribute.Strategy` or a name for
+                `tf_imgtrans.distribute.get_strategy` ("default", "mirrored", "multiworker",
+                "tpu"); `config.batch_size` is the global batch, split across replicas.
+
+        Raises:
+            FileExistsError: `out` holds checkpoints of another run and `resume` is False.
+            MissingDependencyError: an optional package the config needs is missing.
+        """
+        if not isinstance(config, self.config_class):
+            raise TypeError(
+                f"A {self.name} run takes a {self.config_class.__name__}. "
+                f"Received: {type(config).__name__}"
+            )
+        config, latest, strategy = start_run(config, out, resume, strategy)
+        data = self.data(config)
+        with strategy.scope():
+            model = self.build(config)
+        result = fit_run(
+            model,
+            config,
+            out,
+            data.train,
+            data.val,
+            data.sample_batch,
+            network_files={n: os.path.join(out, f) for n, f in self.network_files.items()},
+            latest=latest,
+            verbose=verbose,
+            steps_per_epoch=steps_per_epoch,
+            callbacks=[*self.callbacks(config, out), *(callbacks or [])],
+        )
+        if self.finish is not None:
+            self.finish(model, out, result)
+        return result
