@@ -244,3 +244,15 @@ def test_skipped_files_are_one_plain_warning_line(tmp_path):
     lines = [line for line in err.splitlines() if "Skipped" in line]
     assert len(lines) == 1 and lines[0].startswith("tf-imgtrans: warning: Skipped 1")
     assert "UserWarning" not in err and "warnings.warn" not in err and "InputWarning" not in err
+
+
+def test_export_into_the_run_folder_refreshes_its_report(tmp_path):
+    out = tmp_path / "run"
+    args = ["train", "pix2pix", "--data", DATA, "--out", str(out), "--epochs", "1", *TINY]
+    assert main([*args, "--no-tensorboard"]) == 0
+    assert "tflite" not in open(out / "report.html").read()
+    target = out / "export" / "g.tflite"
+    assert main(["export", "--model", str(out / "generator.keras"), "--format", "tflite",
+                 "--out", str(target), "--parity-size", "64"]) == 0  # fmt: skip
+    page = open(out / "report.html").read()
+    assert "g.parity.json" in page and "tflite" in page

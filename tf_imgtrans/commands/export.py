@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -71,4 +72,16 @@ def run(args) -> int:
     except ExportToolError as e:
         print(f"tf-imgtrans: error: {e}", file=sys.stderr)
         return 2
+    refresh_run_report(args.model, args.out)
     return 0
+
+
+def refresh_run_report(model: str, out: str) -> None:
+    """Rewrites the report of the run folder that holds `model` when the export `out` lands in
+    it (so its parity table shows the export)."""
+    from tf_imgtrans.callbacks import write_report
+
+    run_dir = model if os.path.isdir(model) else os.path.dirname(os.path.abspath(model))
+    inside = os.path.abspath(out).startswith(os.path.abspath(run_dir) + os.sep)
+    if inside and os.path.isfile(os.path.join(run_dir, "config.json")):
+        write_report(run_dir)
