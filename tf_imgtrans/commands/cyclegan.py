@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 
 from tf_imgtrans.commands.train_options import GAN_OPTIONS, RUN_OPTIONS, add_trainer_command
-from tf_imgtrans.training.configs import CycleGANConfig
+from tf_imgtrans.configs import CycleGANConfig
 
 OPTIONS = {
     **RUN_OPTIONS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 
 from tf_imgtrans.commands.train_options import GAN_OPTIONS, RUN_OPTIONS, add_trainer_command
-from tf_imgtrans.training.configs import Pix2PixConfig
+from tf_imgtrans.configs import Pix2PixConfig
 
 OPTIONS = {
     **RUN_OPTIONS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 
 from tf_imgtrans.commands.train_options import RUN_OPTIONS, STYLE_OPTIONS, add_trainer_command
-from tf_imgtrans.training.configs import AdaINConfig, FastStyleConfig
+from tf_imgtrans.configs import AdaINConfig, FastStyleConfig
 
 FAST_STYLE = {
     **RUN_OPTIONS,

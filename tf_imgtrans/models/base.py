@@ -5,8 +5,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_imgtrans.configs import GANConfig
 from tf_imgtrans.precision import compute_dtype, loss_scaled
-from tf_imgtrans.training.configs import GANConfig
 
 
 def _handle(variable):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_imgtrans.checks import check_positive_int
+from tf_imgtrans.configs import CycleGANConfig
 from tf_imgtrans.distribute import replica_scale
 from tf_imgtrans.losses import (
     check_gan_mode,
@@ -15,7 +17,6 @@ from tf_imgtrans.losses import (
 from tf_imgtrans.metrics import psnr, ssim
 from tf_imgtrans.models.base import TranslationTrainer, resolve_jit_compile
 from tf_imgtrans.models.image_pool import ImagePool
-from tf_imgtrans.training.configs import CycleGANConfig
 
 TRAIN_LOSSES = (
     "g_loss",
@@ -146,8 +147,7 @@ class CycleGAN(TranslationTrainer):
                 raise ValueError(f"`{name}` must be >= 0. Received: {name}={value}")
         self.lambda_cycle = float(lambda_cycle)
         self.lambda_identity = float(lambda_identity)
-        if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 0:
-            raise ValueError(f"`pool_size` must be an int >= 0. Received: pool_size={pool_size!r}")
+        check_positive_int("pool_size", pool_size, minimum=0)
         for pool in (self.pool_a, self.pool_b):
             if pool.pool_size != pool_size:
                 if pool.built:

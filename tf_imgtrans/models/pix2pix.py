@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tf_imgtrans.configs import Pix2PixConfig
 from tf_imgtrans.distribute import replica_scale
 from tf_imgtrans.losses import (
     check_gan_mode,
@@ -14,7 +15,6 @@ from tf_imgtrans.losses import (
 )
 from tf_imgtrans.metrics import psnr, ssim
 from tf_imgtrans.models.base import TranslationTrainer, resolve_jit_compile
-from tf_imgtrans.training.configs import Pix2PixConfig
 
 
 @keras.saving.register_keras_serializable(package="tf_imgtrans")

@@ -8,6 +8,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tf_imgtrans.configs import FastStyleConfig
 from tf_imgtrans.distribute import replica_scale
 from tf_imgtrans.losses.perceptual import (
     content_loss,
@@ -17,7 +18,6 @@ from tf_imgtrans.losses.perceptual import (
 )
 from tf_imgtrans.models.base import FusedAdam, TranslationTrainer, resolve_jit_compile
 from tf_imgtrans.networks.vgg import canonical_layer
-from tf_imgtrans.training.configs import FastStyleConfig
 
 JOHNSON_CONTENT_LAYERS = ("block2_conv2",)
 """relu2_2, the paper's content (feature reconstruction) layer."""

@@ -1,15 +1,15 @@
 """Training runs on disk: settings, data, networks and `fit` with the standard callbacks, all
 written to one run folder (the CLI, the demo and users share this code path).
 
-Lazy: `tf_imgtrans.training.configs` (the settings, no TensorFlow) can be imported by the models
-without importing the trainers that import the models.
+Lazy (names import their module when first used); the settings live in `tf_imgtrans.configs`,
+which the models read their defaults from, and are re-exported here.
 """
 
 from tf_imgtrans._lazy import exports_of, lazy_namespace
 
 _EXPORTS = exports_of(
     {
-        "tf_imgtrans.training.configs": [
+        "tf_imgtrans.configs": [
             "AdaINConfig", "CycleGANConfig", "FastStyleConfig", "GANConfig", "Pix2PixConfig",
             "RunConfig", "StyleConfig",
         ],

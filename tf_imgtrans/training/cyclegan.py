@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from tf_imgtrans.configs import CycleGANConfig
 from tf_imgtrans.data import load_unpaired_dataset, resolve_unpaired_spec, unpaired_splits
 from tf_imgtrans.models import CycleGAN
 from tf_imgtrans.precision import precision_scope
-from tf_imgtrans.training.configs import CycleGANConfig
 from tf_imgtrans.training.gan import build_discriminator, build_generator
 from tf_imgtrans.training.run import RunData, RunResult, Trainer, first_batch, make_optimizer
 

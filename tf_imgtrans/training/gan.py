@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import keras
 
+from tf_imgtrans.configs import GANConfig
 from tf_imgtrans.networks import get_discriminator, get_generator
-from tf_imgtrans.training.configs import GANConfig
 
 
 def build_generator(

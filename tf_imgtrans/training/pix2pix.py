@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from tf_imgtrans.configs import Pix2PixConfig
 from tf_imgtrans.data import available_splits, load_paired_dataset, resolve_paired_spec
 from tf_imgtrans.models import Pix2Pix
 from tf_imgtrans.precision import precision_scope
-from tf_imgtrans.training.configs import Pix2PixConfig
 from tf_imgtrans.training.gan import build_discriminator, build_generator
 from tf_imgtrans.training.run import RunData, RunResult, Trainer, first_batch, make_optimizer
 

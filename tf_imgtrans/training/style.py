@@ -10,6 +10,7 @@ import keras
 import tensorflow as tf
 
 from tf_imgtrans.callbacks import atomic_save_model, epoch_is_good
+from tf_imgtrans.configs import AdaINConfig, FastStyleConfig
 from tf_imgtrans.data import image_files, load_image_dataset, validate_images
 from tf_imgtrans.models import AdaIN, FastStyleTransfer
 from tf_imgtrans.models.style_transfer import JOHNSON_CONTENT_LAYERS, JOHNSON_STYLE_LAYERS
@@ -17,7 +18,6 @@ from tf_imgtrans.networks import adain_decoder, adain_encoder, get_generator, vg
 from tf_imgtrans.precision import precision_scope
 from tf_imgtrans.style.adain import STYLIZER_FILE
 from tf_imgtrans.style.images import as_float_image, long_side_shape, resize
-from tf_imgtrans.training.configs import AdaINConfig, FastStyleConfig
 from tf_imgtrans.training.run import RunData, RunResult, Trainer, first_batch, make_optimizer
 
 
