@@ -10,7 +10,8 @@ from export_helpers import require_export_tools, spread_stylizer
 
 from tf_imgtrans.cli import main
 from tf_imgtrans.export import load_export_source
-from tf_imgtrans.export.stylizer import STYLIZER_FILE, style_images
+from tf_imgtrans.export.source import STYLIZER_FILE
+from tf_imgtrans.export.stylizer import style_images
 
 
 @pytest.fixture(scope="module")

@@ -63,33 +63,41 @@ def _download(url: str, dest: str, desc: str) -> None:
                 bar.update(len(chunk))
 
 
+def _path_problem(name: str) -> str | None:
+    """What makes an archive member's name unsafe to extract, or None."""
+    if name.startswith(("/", "\\")) or os.path.isabs(name) or (len(name) > 1 and name[1] == ":"):
+        return "an absolute path"
+    if ".." in name.replace("\\", "/").split("/"):
+        return "a '..' component"
+    return None
+
+
+def _refuse_member(archive: str, name: str, bad: str | None) -> None:
+    if bad:
+        raise ValueError(
+            f"Refusing to extract {archive}: member {name!r} has {bad}, which could write "
+            f"outside the extraction folder. Received: archive={archive}"
+        )
+
+
+def _tar_type_problem(member: tarfile.TarInfo) -> str | None:
+    if member.issym() or member.islnk():
+        target = member.linkname.replace("\\", "/")
+        base = os.path.dirname(member.name) if member.issym() else ""
+        resolved = os.path.normpath(os.path.join(base, target))
+        if os.path.isabs(target) or resolved == ".." or resolved.startswith("../"):
+            return f"a link pointing outside the archive ({member.linkname!r})"
+        return None
+    if not (member.isfile() or member.isdir()):
+        return "a device, FIFO or other special file"
+    return None
+
+
 def _check_members(tar: tarfile.TarFile, archive: str) -> None:
     """Rejects absolute paths, ``..`` components, links leaving the archive and devices."""
     for member in tar.getmembers():
-        name = member.name
-        parts = name.replace("\\", "/").split("/")
-        bad = None
-        if (
-            name.startswith(("/", "\\"))
-            or os.path.isabs(name)
-            or (len(name) > 1 and name[1] == ":")
-        ):
-            bad = "an absolute path"
-        elif ".." in parts:
-            bad = "a '..' component"
-        elif member.issym() or member.islnk():
-            target = member.linkname.replace("\\", "/")
-            base = os.path.dirname(name) if member.issym() else ""
-            resolved = os.path.normpath(os.path.join(base, target))
-            if os.path.isabs(target) or resolved == ".." or resolved.startswith("../"):
-                bad = f"a link pointing outside the archive ({member.linkname!r})"
-        elif not (member.isfile() or member.isdir()):
-            bad = "a device, FIFO or other special file"
-        if bad:
-            raise ValueError(
-                f"Refusing to extract {archive}: member {name!r} has {bad}, which could write "
-                f"outside the extraction folder. Received: archive={archive}"
-            )
+        bad = _path_problem(member.name) or _tar_type_problem(member)
+        _refuse_member(archive, member.name, bad)
 
 
 def _extract(archive: str, dest: str) -> None:
@@ -202,21 +210,21 @@ def download_pix2pix(name: str, cache_dir: str | None = None, base_url: str | No
     )  # fmt: skip
 
 
-CYCLEGAN_DATASETS: frozenset[str] = frozenset(
-    {
-        "apple2orange",
-        "summer2winter_yosemite",
-        "horse2zebra",
-        "monet2photo",
-        "cezanne2photo",
-        "ukiyoe2photo",
-        "vangogh2photo",
-        "maps",
-        "cityscapes",
-        "facades",
-        "iphone2dslr_flower",
-    }
+CYCLEGAN_NAMES: tuple[str, ...] = (
+    "apple2orange",
+    "summer2winter_yosemite",
+    "horse2zebra",
+    "monet2photo",
+    "cezanne2photo",
+    "ukiyoe2photo",
+    "vangogh2photo",
+    "maps",
+    "cityscapes",
+    "facades",
+    "iphone2dslr_flower",
 )
+"""The published CycleGAN datasets, in the order of the reference download script."""
+CYCLEGAN_DATASETS: frozenset[str] = frozenset(CYCLEGAN_NAMES)
 CYCLEGAN_URL = "http://efrosgans.eecs.berkeley.edu/cyclegan/datasets"
 CYCLEGAN_URL_ENV = "TF_IMGTRANS_CYCLEGAN_URL"
 UNPAIRED_SPLIT_FOLDERS = ("trainA", "trainB", "testA", "testB")
@@ -225,24 +233,9 @@ UNPAIRED_SPLIT_FOLDERS = ("trainA", "trainB", "testA", "testB")
 def _check_zip_members(zf: zipfile.ZipFile, archive: str) -> None:
     """Rejects absolute paths, ``..`` components and symbolic links in a zip archive."""
     for info in zf.infolist():
-        name = info.filename
-        parts = name.replace("\\", "/").split("/")
-        bad = None
-        if (
-            name.startswith(("/", "\\"))
-            or os.path.isabs(name)
-            or (len(name) > 1 and name[1] == ":")
-        ):
-            bad = "an absolute path"
-        elif ".." in parts:
-            bad = "a '..' component"
-        elif (info.external_attr >> 16) & 0o170000 == 0o120000:
-            bad = "a symbolic link"
-        if bad:
-            raise ValueError(
-                f"Refusing to extract {archive}: member {name!r} has {bad}, which could write "
-                f"outside the extraction folder. Received: archive={archive}"
-            )
+        is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
+        bad = _path_problem(info.filename) or ("a symbolic link" if is_link else None)
+        _refuse_member(archive, info.filename, bad)
 
 
 def _extract_zip(archive: str, dest: str) -> None:

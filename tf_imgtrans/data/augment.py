@@ -14,13 +14,40 @@ from typing import Any
 
 import tensorflow as tf
 
+from tf_imgtrans.checks import check_positive_int
+
 Seed = Any  # int, or a shape-(2,) integer tensor for stateless ops, or None
 
 
-def _check_size(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
-    return value
+def default_load_size(image_size: int) -> int:
+    """The side images are resized to before the random crop: the paper's 286 for 256."""
+    return int(round(image_size * 286 / 256))
+
+
+def jitter_settings(
+    split: str, image_size: int, load_size: int | None, augment: bool | None, shuffle: bool | None
+) -> tuple[int, bool, bool]:
+    """Fills in and checks the jitter arguments of the dataset loaders.
+
+    Returns:
+        ``(load_size, augment, shuffle)``: `load_size` defaults to `default_load_size`,
+        `augment` and `shuffle` to True for split ``"train"`` only.
+
+    Raises:
+        ValueError: `load_size` is not a positive int, or is below `image_size` with `augment`.
+    """
+    if load_size is None:
+        load_size = default_load_size(image_size)
+    check_positive_int("load_size", load_size)
+    is_train = split == "train"
+    augment = is_train if augment is None else bool(augment)
+    shuffle = is_train if shuffle is None else bool(shuffle)
+    if augment and load_size < image_size:
+        raise ValueError(
+            "`load_size` must be at least `image_size` (images are cropped from load_size to "
+            f"image_size). Received: load_size={load_size}, image_size={image_size}"
+        )
+    return load_size, augment, shuffle
 
 
 def resize_image(image: tf.Tensor, size: int) -> tf.Tensor:
@@ -33,7 +60,7 @@ def resize_image(image: tf.Tensor, size: int) -> tf.Tensor:
         image: `tf.Tensor` of shape (H, W, C).
         size: int. Output height and width.
     """
-    size = _check_size("size", size)
+    size = check_positive_int("size", size)
     image = tf.convert_to_tensor(image)
     if image.shape.rank != 3:
         raise ValueError(f"Expected an image of shape (H, W, C). Received: shape={image.shape}")
@@ -57,7 +84,7 @@ def resize_pair(a: tf.Tensor, b: tf.Tensor, size: int) -> tuple[tf.Tensor, tf.Te
         b: `tf.Tensor` of shape (H', W', C'); its size may differ from `a`'s.
         size: int. Output height and width.
     """
-    size = _check_size("size", size)
+    size = check_positive_int("size", size)
     return resize_image(a, size), resize_image(b, size)
 
 
@@ -104,8 +131,8 @@ def random_jitter(
     >>> a.shape, bool(tf.reduce_all(a == b))
     (TensorShape([64, 64, 3]), True)
     """
-    load_size = _check_size("load_size", load_size)
-    crop_size = _check_size("crop_size", crop_size)
+    load_size = check_positive_int("load_size", load_size)
+    crop_size = check_positive_int("crop_size", crop_size)
     if crop_size > load_size:
         raise ValueError(
             "`crop_size` must not exceed `load_size`. "

@@ -8,13 +8,34 @@ from collections.abc import Sequence
 
 import tensorflow as tf
 
-from tf_imgtrans.data.augment import random_jitter, resize_image
+from tf_imgtrans.data.augment import default_load_size, random_jitter, resize_image
 from tf_imgtrans.data.io import list_images, load_image, probe_size, to_float, validate_images
 from tf_imgtrans.data.pipeline import DEFAULT_PIPELINE, PipelineOptions
 
 
 def _decode(path: bytes):
     return load_image(os.fsdecode(path))
+
+
+def decode_image_file(path: tf.Tensor) -> tf.Tensor:
+    """Decodes one image file (a string tensor) with `load_image`: uint8 (H, W, 3)."""
+    image = tf.numpy_function(_decode, [path], tf.uint8)
+    image.set_shape([None, None, 3])
+    return image
+
+
+def checked_files(files: list[str], strict: bool, where: object) -> list[str]:
+    """strict: a header check of every file (a bad file raises, naming it). Not strict: every
+    file is decoded and the unreadable ones are dropped with a warning; none left raises,
+    naming `where`."""
+    if strict:
+        for path in files:
+            probe_size(path)
+        return files
+    files = validate_images(files, strict=False)
+    if not files:
+        raise ValueError(f"No readable image left in {where}.")
+    return files
 
 
 def image_files(source: str | Sequence[str], recursive: bool = False) -> list[str]:
@@ -68,21 +89,13 @@ def load_image_dataset(
     files = image_files(source, recursive)
     if limit is not None:
         files = files[:limit]
-    if strict:
-        for path in files:
-            probe_size(path)
-    else:
-        files = validate_images(files, strict=False)
-        if not files:
-            raise ValueError(f"No readable image left in {source}.")
+    files = checked_files(files, strict, source)
     if load_size is None:
-        load_size = int(round(image_size * 286 / 256))
+        load_size = default_load_size(image_size)
     base = load_size if augment else image_size
 
     def decode(path):
-        image = tf.numpy_function(_decode, [path], tf.uint8)
-        image.set_shape([None, None, 3])
-        return resize_image(image, base)
+        return resize_image(decode_image_file(path), base)
 
     ds = pipeline.apply_map(tf.data.Dataset.from_tensor_slices(files), decode)
     if cache:

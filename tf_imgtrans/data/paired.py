@@ -24,7 +24,8 @@ from typing import Literal
 import numpy as np
 import tensorflow as tf
 
-from tf_imgtrans.data.augment import random_jitter, resize_image
+from tf_imgtrans.checks import check_one_of, check_positive_int
+from tf_imgtrans.data.augment import jitter_settings, random_jitter, resize_image
 from tf_imgtrans.data.io import (
     IMAGE_EXTENSIONS,
     is_image_file,
@@ -233,13 +234,6 @@ def _decode_one(path: bytes) -> np.ndarray:
     return load_image(os.fsdecode(path))
 
 
-def _check_positive_int(name: str, value: object, allow_none: bool = False) -> None:
-    if allow_none and value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
-
-
 def load_paired_dataset(
     root: str,
     split: str = "train",
@@ -288,24 +282,11 @@ def load_paired_dataset(
         A `tf.data.Dataset` of ``(input, target)``, each float32 in [-1, 1] of shape
         (batch, image_size, image_size, 3), with a known cardinality (number of batches).
     """
-    if direction not in DIRECTIONS:
-        raise ValueError(
-            f"`direction` must be one of {list(DIRECTIONS)}. Received: direction={direction!r}"
-        )
-    _check_positive_int("image_size", image_size)
-    _check_positive_int("batch_size", batch_size)
-    _check_positive_int("limit", limit, allow_none=True)
-    if load_size is None:
-        load_size = int(round(image_size * 286 / 256))
-    _check_positive_int("load_size", load_size)
-    is_train = split == "train"
-    augment = is_train if augment is None else bool(augment)
-    shuffle = is_train if shuffle is None else bool(shuffle)
-    if augment and load_size < image_size:
-        raise ValueError(
-            "`load_size` must be at least `image_size` (images are cropped from load_size to "
-            f"image_size). Received: load_size={load_size}, image_size={image_size}"
-        )
+    check_one_of("direction", direction, list(DIRECTIONS))
+    check_positive_int("image_size", image_size)
+    check_positive_int("batch_size", batch_size)
+    check_positive_int("limit", limit, allow_none=True)
+    load_size, augment, shuffle = jitter_settings(split, image_size, load_size, augment, shuffle)
 
     pairs = paired_file_list(root, split)
     if limit is not None:

@@ -18,6 +18,7 @@ Accepted forms:
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from tf_imgtrans.data.archives import (
     CYCLEGAN_DATASETS,
@@ -75,27 +76,52 @@ def resolve_paired_spec(spec: str, image_size: int = 256) -> str:
     >>> resolve_paired_spec("builtin:facades?n_train=8&n_val=2", 64)  # doctest: +SKIP
     '/root/.cache/tf_imgtrans/builtin/facades-64-8-2-50-s0-v2'
     """
+    return _resolve(
+        spec,
+        image_size,
+        forms=_forms,
+        prefixes=PREFIXES,
+        make_builtin=make_synthetic_paired,
+        option_keys=_BUILTIN_OPTIONS,
+        handlers={"pix2pix": lambda spec, rest: download_pix2pix(rest)},
+    )
+
+
+def _resolve(
+    spec: str,
+    image_size: int,
+    forms: Callable[[], str],
+    prefixes: tuple[str, ...],
+    make_builtin: Callable[..., str],
+    option_keys: tuple[str, ...],
+    handlers: dict[str, Callable[[str, str], str]],
+    check_folder: Callable[[str], None] | None = None,
+) -> str:
+    """The resolution shared by paired and unpaired specs: ``builtin:``, the prefixes of
+    `handlers` (called with the spec and what follows the prefix), then a folder path."""
     if not isinstance(spec, str) or not spec:
-        raise ValueError(f"Dataset spec must be a non-empty string: {_forms()}. Received: {spec!r}")
+        raise ValueError(f"Dataset spec must be a non-empty string: {forms()}. Received: {spec!r}")
     prefix, sep, rest = spec.partition(":")
     if sep and prefix == "builtin":
         name, _, query = rest.partition("?")
-        options = {"size": image_size, **_parse_options(spec, query)}
-        return make_synthetic_paired(name, **options)
-    if sep and prefix == "pix2pix":
-        return download_pix2pix(rest)
+        options = {"size": image_size, **_parse_options(spec, query, option_keys)}
+        return make_builtin(name, **options)
+    if sep and prefix in handlers:
+        return handlers[prefix](spec, rest)
     path = os.path.expanduser(spec)
     if os.path.isdir(path):
+        if check_folder is not None:
+            check_folder(path)
         return path
     if os.path.exists(path):
-        raise NotADirectoryError(f"Dataset path must be a folder, got a file: {path}. {_forms()}.")
+        raise NotADirectoryError(f"Dataset path must be a folder, got a file: {path}. {forms()}.")
     # "c:" (a Windows drive) is a path, "foo:bar" a misspelt prefix.
     if sep and len(prefix) > 1 and os.sep not in prefix and "/" not in prefix:
         raise ValueError(
             f"Unknown dataset prefix {prefix!r} in {spec!r}; valid prefixes are "
-            f"{[p + ':' for p in PREFIXES]}. Accepted forms: {_forms()}."
+            f"{[p + ':' for p in prefixes]}. Accepted forms: {forms()}."
         )
-    raise FileNotFoundError(f"Dataset folder does not exist: {path}. Accepted forms: {_forms()}.")
+    raise FileNotFoundError(f"Dataset folder does not exist: {path}. Accepted forms: {forms()}.")
 
 
 UNPAIRED_PREFIXES = ("builtin", "cyclegan", "tfds")
@@ -137,37 +163,24 @@ def resolve_unpaired_spec(spec: str, image_size: int = 256) -> str:
     from tf_imgtrans.data.tfds import check_tfds_name
     from tf_imgtrans.data.unpaired import unpaired_splits
 
-    if not isinstance(spec, str) or not spec:
-        raise ValueError(
-            f"Dataset spec must be a non-empty string: {_unpaired_forms()}. Received: {spec!r}"
-        )
-    prefix, sep, rest = spec.partition(":")
-    if sep and prefix == "builtin":
-        name, _, query = rest.partition("?")
-        options = {"size": image_size, **_parse_options(spec, query, _UNPAIRED_OPTIONS)}
-        return make_synthetic_unpaired(name, **options)
-    if sep and prefix == "cyclegan":
-        return download_cyclegan(rest)
-    if sep and prefix == "tfds":
+    def tfds_spec(spec: str, rest: str) -> str:
         check_tfds_name(rest)
         return spec
-    path = os.path.expanduser(spec)
-    if os.path.isdir(path):
+
+    def check_folder(path: str) -> None:
         if not unpaired_splits(path):
             raise ValueError(
                 f"{path} is not an unpaired dataset: it holds no <split>A/ and <split>B/ "
                 f"folders (e.g. trainA/ and trainB/). Accepted forms: {_unpaired_forms()}."
             )
-        return path
-    if os.path.exists(path):
-        raise NotADirectoryError(
-            f"Dataset path must be a folder, got a file: {path}. {_unpaired_forms()}."
-        )
-    if sep and len(prefix) > 1 and os.sep not in prefix and "/" not in prefix:
-        raise ValueError(
-            f"Unknown dataset prefix {prefix!r} in {spec!r}; valid prefixes are "
-            f"{[p + ':' for p in UNPAIRED_PREFIXES]}. Accepted forms: {_unpaired_forms()}."
-        )
-    raise FileNotFoundError(
-        f"Dataset folder does not exist: {path}. Accepted forms: {_unpaired_forms()}."
+
+    return _resolve(
+        spec,
+        image_size,
+        forms=_unpaired_forms,
+        prefixes=UNPAIRED_PREFIXES,
+        make_builtin=make_synthetic_unpaired,
+        option_keys=_UNPAIRED_OPTIONS,
+        handlers={"cyclegan": lambda spec, rest: download_cyclegan(rest), "tfds": tfds_spec},
+        check_folder=check_folder,
     )

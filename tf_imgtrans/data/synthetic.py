@@ -21,6 +21,7 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image
 
+from tf_imgtrans.checks import check_positive_int
 from tf_imgtrans.data.cache import cache_home
 from tf_imgtrans.data.synthetic_facades import FACADE_PALETTE, facade_pair
 from tf_imgtrans.files import temporary_dir
@@ -43,14 +44,10 @@ def _check_args(name: str, size: int, counts: dict[str, int], seed: int) -> None
         raise ValueError(
             f"Unknown built-in paired dataset {name!r}. Valid names: {sorted(BUILTIN_PAIRED)}."
         )
-    if isinstance(size, bool) or not isinstance(size, int) or size < _MIN_SIZE:
-        raise ValueError(f"`size` must be an int >= {_MIN_SIZE}. Received: size={size!r}")
+    check_positive_int("size", size, minimum=_MIN_SIZE)
     for key, value in counts.items():
-        low = 1 if key == "n_train" else 0
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"`{key}` must be an int >= {low}. Received: {key}={value!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"`seed` must be a non-negative int. Received: seed={seed!r}")
+        check_positive_int(key, value, minimum=1 if key == "n_train" else 0)
+    check_positive_int("seed", seed, minimum=0)
 
 
 def _write_split(folder: str, pair_fn: PairFn, size: int, count: int, seed: int, sid: int):
@@ -97,21 +94,39 @@ def make_synthetic_paired(
     info = {"name": name, "size": size, **counts, "seed": seed, "version": _VERSION}
     if name == "facades":
         info["palette"] = {k: list(v) for k, v in FACADE_PALETTE.items()}
-    if root is None:
-        tag = f"{name}-{size}-{n_train}-{n_val}-{n_test}-s{seed}-v{_VERSION}"
-        root = os.path.join(cache_home(), "builtin", tag)
-    root = os.path.abspath(os.path.expanduser(os.fspath(root)))
-    if os.path.exists(root):
-        return _reuse(root, info)
+    tag = f"{name}-{size}-{n_train}-{n_val}-{n_test}-s{seed}-v{_VERSION}"
 
-    parent = os.path.dirname(root)
-    os.makedirs(parent, exist_ok=True)
-    tmp = temporary_dir(parent, prefix=f".{os.path.basename(root)}-", suffix=".tmp")
-    try:
+    def write(tmp: str) -> None:
         for sid, split in enumerate(_SPLITS):
             if counts[f"n_{split}"]:
                 folder = os.path.join(tmp, split)
                 _write_split(folder, BUILTIN_PAIRED[name], size, counts[f"n_{split}"], seed, sid)
+
+    return build_once(root, tag, info, write)
+
+
+def build_once(root: str | None, tag: str, info: dict, write: Callable[[str], None]) -> str:
+    """Writes a built-in dataset into `root` once, atomically, and returns its absolute path.
+
+    Args:
+        root: str or None. The dataset folder; None: ``<cache>/builtin/<tag>``.
+        tag: str. The folder name under the cache, naming every argument of the dataset.
+        info: dict. What the dataset is; written to ``info.json`` and compared on reuse.
+        write: callable. ``write(tmp)`` fills the temporary folder `tmp` with the files.
+
+    Raises:
+        ValueError: `root` already holds something else.
+    """
+    if root is None:
+        root = os.path.join(cache_home(), "builtin", tag)
+    root = os.path.abspath(os.path.expanduser(os.fspath(root)))
+    if os.path.exists(root):
+        return _reuse(root, info)
+    parent = os.path.dirname(root)
+    os.makedirs(parent, exist_ok=True)
+    tmp = temporary_dir(parent, prefix=f".{os.path.basename(root)}-", suffix=".tmp")
+    try:
+        write(tmp)
         with open(os.path.join(tmp, _INFO), "w") as f:
             json.dump(info, f, indent=1, sort_keys=True)
         try:

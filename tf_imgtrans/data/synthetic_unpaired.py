@@ -17,18 +17,15 @@ Example:
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 from collections.abc import Callable, Iterable
 
 import numpy as np
 from PIL import Image
 
-from tf_imgtrans.data.cache import cache_home
-from tf_imgtrans.data.synthetic import _reuse
+from tf_imgtrans.checks import check_positive_int
+from tf_imgtrans.data.synthetic import build_once
 from tf_imgtrans.data.synthetic_night import facade_day_night
-from tf_imgtrans.files import temporary_dir
 
 SceneFn = Callable[[np.random.Generator, int], tuple[np.ndarray, np.ndarray]]
 
@@ -40,15 +37,9 @@ BUILTIN_UNPAIRED: dict[str, SceneFn] = {
 DOMAIN_NAMES: dict[str, tuple[str, str]] = {"facades2night": ("day", "night")}
 
 _VERSION = 1  # bump when the rendering changes, so old caches are not reused
-_INFO = "info.json"
 _MIN_SIZE = 32
 # Independent random streams: the scenes of trainA, trainB and test never coincide.
 _STREAMS = {"trainA": 10, "trainB": 11, "test": 12}
-
-
-def _check_int(name: str, value: object, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ValueError(f"`{name}` must be an int >= {low}. Received: {name}={value!r}")
 
 
 def _write(folder: str, images: Iterable[np.ndarray], count: int) -> None:
@@ -99,11 +90,11 @@ def make_synthetic_unpaired(
             f"Unknown built-in unpaired dataset {name!r}. Valid names: {sorted(BUILTIN_UNPAIRED)}."
         )
     n_train_b = n_train if n_train_b is None else n_train_b
-    _check_int("size", size, _MIN_SIZE)
-    _check_int("n_train", n_train, 1)
-    _check_int("n_train_b", n_train_b, 1)
-    _check_int("n_test", n_test, 0)
-    _check_int("seed", seed, 0)
+    check_positive_int("size", size, minimum=_MIN_SIZE)
+    check_positive_int("n_train", n_train)
+    check_positive_int("n_train_b", n_train_b)
+    check_positive_int("n_test", n_test, minimum=0)
+    check_positive_int("seed", seed, minimum=0)
     domain_a, domain_b = DOMAIN_NAMES[name]
     info = {
         "name": name,
@@ -116,18 +107,10 @@ def make_synthetic_unpaired(
         "domains": {"A": domain_a, "B": domain_b},
         "paired_splits": ["test"] if n_test else [],
     }
-    if root is None:
-        tag = f"{name}-{size}-{n_train}-{n_train_b}-{n_test}-s{seed}-v{_VERSION}"
-        root = os.path.join(cache_home(), "builtin", tag)
-    root = os.path.abspath(os.path.expanduser(os.fspath(root)))
-    if os.path.exists(root):
-        return _reuse(root, info)
-
+    tag = f"{name}-{size}-{n_train}-{n_train_b}-{n_test}-s{seed}-v{_VERSION}"
     scene_fn = BUILTIN_UNPAIRED[name]
-    parent = os.path.dirname(root)
-    os.makedirs(parent, exist_ok=True)
-    tmp = temporary_dir(parent, prefix=f".{os.path.basename(root)}-", suffix=".tmp")
-    try:
+
+    def write(tmp: str) -> None:
         # Each training domain takes its own scenes; only the picture in its domain is kept.
         _write(
             os.path.join(tmp, "trainA"),
@@ -143,14 +126,5 @@ def make_synthetic_unpaired(
             pairs = [_scene(scene_fn, seed, "test", i, size) for i in range(n_test)]
             _write(os.path.join(tmp, "testA"), (a for a, _ in pairs), n_test)
             _write(os.path.join(tmp, "testB"), (b for _, b in pairs), n_test)
-        with open(os.path.join(tmp, _INFO), "w") as f:
-            json.dump(info, f, indent=1, sort_keys=True)
-        try:
-            os.replace(tmp, root)
-        except OSError:
-            if not os.path.isdir(root):
-                raise
-            return _reuse(root, info)  # another process finished the same dataset first
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return root
+
+    return build_once(root, tag, info, write)

@@ -10,18 +10,9 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-TFDS_CYCLEGAN_CONFIGS: tuple[str, ...] = (
-    "apple2orange",
-    "summer2winter_yosemite",
-    "horse2zebra",
-    "monet2photo",
-    "cezanne2photo",
-    "ukiyoe2photo",
-    "vangogh2photo",
-    "maps",
-    "facades",
-    "iphone2dslr_flower",
-)
+from tf_imgtrans.data.archives import CYCLEGAN_NAMES
+
+TFDS_CYCLEGAN_CONFIGS: tuple[str, ...] = tuple(n for n in CYCLEGAN_NAMES if n != "cityscapes")
 """Configs of tensorflow-datasets' `cycle_gan` builder (it dropped cityscapes for licensing)."""
 
 

@@ -24,9 +24,10 @@ import re
 
 import tensorflow as tf
 
-from tf_imgtrans.data.augment import resize_image
-from tf_imgtrans.data.folder import image_files
-from tf_imgtrans.data.io import load_image, probe_size, to_float, validate_images
+from tf_imgtrans.checks import check_one_of, check_positive_int
+from tf_imgtrans.data.augment import jitter_settings, resize_image
+from tf_imgtrans.data.folder import checked_files, decode_image_file, image_files
+from tf_imgtrans.data.io import to_float
 from tf_imgtrans.data.pipeline import DEFAULT_PIPELINE, PipelineOptions
 
 DOMAINS = ("A", "B")
@@ -39,14 +40,9 @@ def is_tfds_root(root: str) -> bool:
     return isinstance(root, str) and root.startswith(TFDS_PREFIX)
 
 
-def _check_domain(domain: str) -> None:
-    if domain not in DOMAINS:
-        raise ValueError(f"`domain` must be 'A' or 'B'. Received: domain={domain!r}")
-
-
 def domain_folder(root: str, split: str, domain: str) -> str:
     """``root/<split><domain>``, checked to exist."""
-    _check_domain(domain)
+    check_one_of("domain", domain, DOMAINS)
     root = os.fspath(root)
     if not os.path.isdir(root):
         if os.path.exists(root):
@@ -109,10 +105,6 @@ def _scene_name(path: str) -> str:
     return _SUFFIX.sub("", os.path.splitext(os.path.basename(path))[0])
 
 
-def _decode(path: bytes):
-    return load_image(os.fsdecode(path))
-
-
 def domain_images(
     root: str,
     split: str,
@@ -132,9 +124,8 @@ def domain_images(
             False: every file is decoded up front and unreadable ones are skipped with a warning.
         pipeline: PipelineOptions. Parallel decoding or not.
     """
-    _check_domain(domain)
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise ValueError(f"`limit` must be a positive int. Received: limit={limit!r}")
+    check_one_of("domain", domain, DOMAINS)
+    check_positive_int("limit", limit, allow_none=True)
     if is_tfds_root(root):
         from tf_imgtrans.data.tfds import tfds_domain_images
 
@@ -142,21 +133,10 @@ def domain_images(
         if limit is not None and limit < count:
             ds, count = ds.take(limit), limit
         return ds, count
-    files = domain_files(root, split, domain)[:limit]
-    if strict:
-        for path in files:
-            probe_size(path)
-    else:
-        files = validate_images(files, strict=False)
-        if not files:
-            raise ValueError(f"No readable image left in {domain_folder(root, split, domain)}.")
-
-    def decode(path):
-        image = tf.numpy_function(_decode, [path], tf.uint8)
-        image.set_shape([None, None, 3])
-        return image
-
-    return pipeline.apply_map(tf.data.Dataset.from_tensor_slices(files), decode), len(files)
+    folder = domain_folder(root, split, domain)
+    files = checked_files(image_files(folder)[:limit], strict, folder)
+    ds = tf.data.Dataset.from_tensor_slices(files)
+    return pipeline.apply_map(ds, decode_image_file), len(files)
 
 
 def _jitter(image: tf.Tensor, image_size: int, seed: tf.Tensor) -> tf.Tensor:
@@ -164,11 +144,6 @@ def _jitter(image: tf.Tensor, image_size: int, seed: tf.Tensor) -> tf.Tensor:
     crop_seed, flip_seed = tf.unstack(tf.random.experimental.stateless_split(seed, num=2))
     image = tf.image.stateless_random_crop(image, [image_size, image_size, 3], seed=crop_seed)
     return tf.image.stateless_random_flip_left_right(image, seed=flip_seed)
-
-
-def _check_size(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
 
 
 def load_domain_dataset(
@@ -194,8 +169,8 @@ def load_domain_dataset(
         strict: bool. See `domain_images`.
         pipeline: PipelineOptions. Parallel maps, prefetching and element order.
     """
-    _check_size("image_size", image_size)
-    _check_size("batch_size", batch_size)
+    check_positive_int("image_size", image_size)
+    check_positive_int("batch_size", batch_size)
     ds, _ = domain_images(root, split, domain, limit=limit, strict=strict, pipeline=pipeline)
     ds = pipeline.apply_map(ds, lambda x: to_float(resize_image(x, image_size)))
     return pipeline.finish(ds, batch_size)
@@ -255,21 +230,11 @@ def load_unpaired_dataset(
         ValueError: bad sizes, or a paired read of domains of different sizes or with jitter.
         FileNotFoundError: a missing root or split folder.
     """
-    _check_size("image_size", image_size)
-    _check_size("batch_size", batch_size)
-    if load_size is None:
-        load_size = int(round(image_size * 286 / 256))
-    _check_size("load_size", load_size)
-    is_train = split == "train"
-    augment = is_train if augment is None else bool(augment)
-    shuffle = is_train if shuffle is None else bool(shuffle)
-    if augment and load_size < image_size:
-        raise ValueError(
-            "`load_size` must be at least `image_size` (images are cropped from load_size to "
-            f"image_size). Received: load_size={load_size}, image_size={image_size}"
-        )
+    check_positive_int("image_size", image_size)
+    check_positive_int("batch_size", batch_size)
+    load_size, augment, shuffle = jitter_settings(split, image_size, load_size, augment, shuffle)
     if paired is None:
-        paired = not is_train and has_ground_truth(root, split)
+        paired = split != "train" and has_ground_truth(root, split)
     if paired and augment:
         raise ValueError(
             "A paired read keeps A[i] and B[i] aligned, which independent random crops would "

@@ -17,18 +17,18 @@ _EXPORTS = exports_of(
         "tf_imgtrans.export.api": [
             "FORMATS", "QUANTIZATIONS", "check_format", "export_all", "export_model"
         ],
+        "tf_imgtrans.export.graph": ["FLOAT_SIGNATURE", "UINT8_SIGNATURE"],
         "tf_imgtrans.export.images": ["held_out_images", "load_images", "representative_images"],
         "tf_imgtrans.export.node": ["find_node", "find_node_modules", "run_graph_model"],
         "tf_imgtrans.export.parity": ["check_parity", "compare", "format_summary", "keras_runner"],
         "tf_imgtrans.export.report": ["ExportResult"],
-        "tf_imgtrans.export.saved_model": [
-            "FLOAT_SIGNATURE", "UINT8_SIGNATURE", "export_saved_model"
-        ],
+        "tf_imgtrans.export.runners": ["TFLiteRunner"],
+        "tf_imgtrans.export.saved_model": ["export_saved_model"],
         "tf_imgtrans.export.source": [
             "KINDS", "ExportSource", "check_generator", "load_export_source"
         ],
         "tf_imgtrans.export.tfjs": ["export_tfjs", "require_tfjs_converter"],
-        "tf_imgtrans.export.tflite": ["TFLiteRunner", "export_tflite", "op_report"],
+        "tf_imgtrans.export.tflite": ["export_tflite", "op_report"],
         "tf_imgtrans.export.tools": ["ExportToolError"],
     }
 )  # fmt: skip

@@ -1,4 +1,5 @@
-"""The serving functions that every export format is made from.
+"""The serving functions that every export format is made from, and the arguments every format
+takes (input size, quantisation).
 
 The float function takes a (batch, H, W, 3) float32 image in [-1, 1] of any size, pads it by
 reflection at the bottom and right to the network's size multiple, runs the generator and crops
@@ -21,6 +22,10 @@ import keras
 import tensorflow as tf
 
 Size = tuple[int, int] | None
+
+# The SavedModel's endpoints (the TFLite and TF.js conversions take one float "serving_default").
+UINT8_SIGNATURE = "serving_default"
+FLOAT_SIGNATURE = "serving_float"
 
 
 def parse_size(size: int | tuple[int, int] | str | None) -> Size:
@@ -49,6 +54,17 @@ def parse_size(size: int | tuple[int, int] | str | None) -> Size:
             f"`size` must be None (any size), a positive int or (height, width). Received: {size!r}"
         )
     return size
+
+
+def check_quantize(quantize: str, valid: tuple[str, ...], what: str, meanings: str) -> str:
+    """Returns `quantize` if it is one of `valid` (a format's modes); else a ValueError naming
+    them and `meanings` (what each mode stores), e.g. for `what` "TFLite"."""
+    if quantize not in valid:
+        raise ValueError(
+            f"Unknown {what} quantization {quantize!r}. Valid: {list(valid)} ({meanings}). "
+            f"Received: quantize={quantize!r}"
+        )
+    return quantize
 
 
 def reflect_indices(length: tf.Tensor, size: tf.Tensor) -> tf.Tensor:

@@ -6,17 +6,15 @@ import os
 import platform
 import statistics
 import time
-from collections.abc import Callable
 
 import numpy as np
 import tensorflow as tf
 
 from tf_imgtrans.data import to_float, to_uint8
 from tf_imgtrans.export.report import ExportResult
+from tf_imgtrans.export.runners import Runner, export_runner, run_tfjs
 from tf_imgtrans.export.source import ExportSource
 from tf_imgtrans.inference import pad_to_multiple
-
-Runner = Callable[[np.ndarray], np.ndarray]
 
 
 def compare(reference: np.ndarray, output: np.ndarray) -> dict:
@@ -84,61 +82,6 @@ def resize_images(images: np.ndarray, hw: tuple[int, int]) -> np.ndarray:
     return tf.image.resize(images, hw, method="bilinear", antialias=True).numpy()
 
 
-def _runner(result: ExportResult, runtime: dict) -> tuple[Runner, Runner | None]:
-    """(float runner, uint8 runner or None) for the export, and fills `runtime`."""
-    if result.format == "savedmodel":
-        from tf_imgtrans.export.saved_model import FLOAT_SIGNATURE, UINT8_SIGNATURE
-
-        loaded = tf.saved_model.load(result.path)
-        float_fn = loaded.signatures[FLOAT_SIGNATURE]
-        uint8_fn = loaded.signatures[UINT8_SIGNATURE]
-        runtime["runtime"] = f"TensorFlow {tf.__version__} (SavedModel signature {FLOAT_SIGNATURE})"
-        return (
-            lambda x: float_fn(image=tf.constant(x, tf.float32))["image"].numpy(),
-            lambda x: uint8_fn(image=tf.constant(x, tf.uint8))["image"].numpy(),
-        )
-    if result.format == "tflite":
-        from tf_imgtrans.export.tflite import TFLiteRunner
-
-        runner = TFLiteRunner(result.path)
-        runtime["runtime"] = f"LiteRT {_litert_version()}, {runner.num_threads} threads"
-
-        def run(x: np.ndarray) -> np.ndarray:
-            return np.concatenate([runner(image[None]) for image in x])
-
-        return run, None
-    raise ValueError(f"No in-process runner for format {result.format!r}.")
-
-
-def _litert_version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("ai-edge-litert")
-    except Exception:  # pragma: no cover - metadata missing in odd installs
-        return "unknown"
-
-
-def run_tfjs(
-    result: ExportResult,
-    inputs: list[np.ndarray | dict[str, np.ndarray]],
-    parity: dict,
-    repeat: int = 5,
-) -> list[np.ndarray]:
-    """Runs a TF.js export in Node on `inputs` (see `run_graph_model`), records the runtime,
-    load time and latency in `parity`, and returns the outputs."""
-    from tf_imgtrans.export.node import run_graph_model
-
-    outputs, info = run_graph_model(result.path, inputs, repeat=repeat)
-    parity["latency_ms"] = {k: round(v, 2) for k, v in info["latency_ms"].items()}
-    parity["runtime"] = (
-        f"TF.js {info['tfjs_version']} ({info['backend']} backend, 1 thread) "
-        f"in Node {info['node_version']}"
-    )
-    parity["load_ms"] = round(info["load_ms"], 1)
-    return outputs
-
-
 def parity_header(reference: str, images: np.ndarray, data_name: str | None) -> dict:
     """The facts every parity record starts with: reference, image count and size, data, machine."""
     return {
@@ -193,7 +136,7 @@ def check_parity(
             i += len(x)
         uint8_run = None
     else:
-        run, uint8_run = _runner(result, parity)
+        run, uint8_run = export_runner(result, parity)
         got = {name: run(x) for name, x in checks}
         parity["latency_ms"] = latency_ms(run, images[:1], repeat)
 

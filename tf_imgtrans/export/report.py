@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
+from collections.abc import Iterator
 from typing import Any
 
 from tf_imgtrans._version import __version__
-from tf_imgtrans.files import atomic_write_json
+from tf_imgtrans.files import atomic_write_json, temporary_dir
 
 
 @dataclasses.dataclass
@@ -96,3 +98,14 @@ def prepare_output(path: str, marker: str) -> None:
         raise FileExistsError(f"{path} exists and is a file; an export folder goes there.")
     parent = os.path.dirname(os.path.abspath(path))
     os.makedirs(parent, exist_ok=True)
+
+
+@contextlib.contextmanager
+def staging_dir(out: str, prefix: str) -> Iterator[str]:
+    """A temporary folder beside `out` (its parent created if needed) to build an export in and
+    rename into place; removed afterwards with whatever is left in it, also on an error."""
+    tmp = temporary_dir(os.path.dirname(os.path.abspath(out)), prefix=prefix)
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

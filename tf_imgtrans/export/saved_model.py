@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import keras
 import tensorflow as tf
 
 from tf_imgtrans.export.graph import (
+    FLOAT_SIGNATURE,
+    UINT8_SIGNATURE,
     Size,
     float_function,
     input_spec,
     parse_size,
     uint8_function,
 )
-from tf_imgtrans.export.report import ExportResult, prepare_output
+from tf_imgtrans.export.report import ExportResult, prepare_output, staging_dir
 from tf_imgtrans.export.source import ExportSource, export_source
-from tf_imgtrans.files import temporary_dir
-
-UINT8_SIGNATURE = "serving_default"
-FLOAT_SIGNATURE = "serving_float"
 
 
 def write_signatures(
@@ -77,15 +74,11 @@ def export_saved_model(
     source = export_source(model, fast_graph)
     size = parse_size(size)
     prepare_output(out, "saved_model.pb")
-    parent = os.path.dirname(os.path.abspath(out))
-    tmp = temporary_dir(parent, prefix=".saved_model-")
-    try:
+    with staging_dir(out, prefix=".saved_model-") as tmp:
         write_signatures(
             source, tmp, size, {UINT8_SIGNATURE: tf.uint8, FLOAT_SIGNATURE: tf.float32}
         )
-        os.replace(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        os.replace(tmp, out)  # the staging folder itself becomes the export
     shape = [None, *(size or (None, None)), 3]
     return ExportResult(
         format="savedmodel",
@@ -93,10 +86,7 @@ def export_saved_model(
         path=out,
         input={
             "shape": shape,
-            "size_multiple": source.multiple,
-            "min_size": source.minimum,
-            "dynamic_size": size is None,
-            "padding": "reflect to the size multiple inside the graph, output cropped back",
+            **source.input_padding(size),
         },
         source=source.describe(),
         details={

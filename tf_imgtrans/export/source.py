@@ -1,4 +1,5 @@
-"""What is being exported: a generator, checked, with what its run folder says about it."""
+"""What is being exported: a generator (or the AdaIN stylizer), loaded and checked, with what its
+run folder says about it."""
 
 from __future__ import annotations
 
@@ -10,11 +11,17 @@ import keras
 
 from tf_imgtrans.export.rewrite import exportable, graph_report
 from tf_imgtrans.inference import min_size, size_multiple
+from tf_imgtrans.networks.adain import PadToMultiple, split_stylizer
+from tf_imgtrans.style.adain import load_adain_model
+from tf_imgtrans.translate_files import load_generator
 
 # Names a run's `config.json` may carry, mapped to the kind of model the manifest reports;
 # "adain" is the two-image AdaIN stylizer (content, style and a strength alpha).
 KINDS = ("pix2pix", "cyclegan", "style", "adain", "unknown")
 IMAGE_INPUTS = ("image",)
+STYLIZER_INPUTS = ("content", "style", "alpha")
+STYLIZER_FILE = "stylizer.keras"  # what `tf-imgtrans train adain` writes into its run folder
+PADDING = "reflect to the size multiple inside the graph, output cropped back"
 
 
 @dataclasses.dataclass
@@ -78,6 +85,16 @@ class ExportSource:
             **graph_report(self.traced),
         }
 
+    def input_padding(self, size: tuple[int, int] | None) -> dict:
+        """What every format's input record says of sizes: the multiple and minimum the graph
+        pads to, and whether it takes any size (`size` None) or the fixed one."""
+        return {
+            "size_multiple": self.multiple,
+            "min_size": self.minimum,
+            "dynamic_size": size is None,
+            "padding": PADDING,
+        }
+
 
 def check_generator(model: object, where: str = "the model") -> keras.Model:
     """Raises a ValueError unless `model` is a Keras model that maps 3-channel images to 3-channel
@@ -116,6 +133,82 @@ def check_generator(model: object, where: str = "the model") -> keras.Model:
     return model
 
 
+def is_stylizer(model: object) -> bool:
+    """True for a Keras AdaIN stylizer: two image inputs, an encoder and a decoder sub-model."""
+    if not isinstance(model, keras.Model):
+        return False
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):
+        return False
+    if not inputs or len(inputs) != 2:
+        return False
+    try:
+        split_stylizer(model)
+    except ValueError:
+        return False
+    return True
+
+
+def stylizer_file(folder: str) -> str:
+    """The `stylizer.keras` of an AdaIN run folder; any other folder is an error."""
+    path = os.path.join(folder, STYLIZER_FILE)
+    if not os.path.isfile(path):
+        raise ValueError(
+            f"Expected a generator saved as a .keras file (or a `train adain` run folder holding "
+            f"{STYLIZER_FILE}), got a folder without one. Received: model={folder}"
+        )
+    return path
+
+
+def load_stylizer(path: str, not_a_generator: ValueError) -> keras.Model:
+    """The AdaIN stylizer saved at `path`. A file that holds neither a generator nor a stylizer
+    raises `not_a_generator`, the generator loader's error, which names what was wrong."""
+    try:
+        model = load_adain_model(path)
+    except (ValueError, OSError):
+        raise not_a_generator from None
+    if not is_stylizer(model):
+        raise not_a_generator
+    return model
+
+
+def stylizer_multiple(model: keras.Model) -> int:
+    """The factor the stylizer pads its content to (its encoder's downsampling: 8)."""
+    return next((layer.multiple for layer in model.layers if isinstance(layer, PadToMultiple)), 8)
+
+
+def stylizer_source(
+    model: keras.Model,
+    path: str | None = None,
+    run_dir: str | None = None,
+    config: dict | None = None,
+    kind: str | None = None,
+    fast_graph: bool = True,
+) -> ExportSource:
+    """An ExportSource of kind "adain" with the inputs ("content", "style", "alpha"), its graph
+    traced from `exportable(model, fast=fast_graph)`."""
+    if kind not in (None, "adain"):
+        raise ValueError(
+            f"{path or model.name} is an AdaIN stylizer (content and style images in): its kind "
+            f"is 'adain'. Received: kind={kind!r}"
+        )
+    multiple = stylizer_multiple(model)
+    return ExportSource(
+        model=model,
+        name=model.name,
+        kind="adain",
+        multiple=multiple,
+        minimum=multiple,
+        path=path,
+        run_dir=run_dir,
+        config=config or {},
+        graph_model=exportable(model, fast=fast_graph),
+        inputs=STYLIZER_INPUTS,
+        fast_graph=fast_graph,
+    )
+
+
 def _kind_from_config(config: dict) -> str:
     for key in ("kind", "model", "trainer"):
         value = str(config.get(key, "")).lower()
@@ -143,7 +236,7 @@ def load_export_source(
         model: str or keras.Model. A generator, or the path of one saved as `.keras` (a run's
             `generator.keras`: the run's `config.json` then tells the kind and training size).
             An AdaIN stylizer (two image inputs), its `stylizer.keras` or its run folder gives a
-            source of kind "adain" (`tf_imgtrans.export.stylizer`), which exports to TF.js.
+            source of kind "adain" (`stylizer_source`), which exports to TF.js.
         kind: str or None. One of `KINDS`; None reads it from the run's config ("unknown" without).
         multiple: int or None. The factor H and W must be multiples of; None measures it
             (`tf_imgtrans.inference.size_multiple`).
@@ -155,20 +248,11 @@ def load_export_source(
         FileNotFoundError: no file at `model`.
         ValueError: not a `.keras` file, a damaged file, not a generator, or a bad `kind`.
     """
-    from tf_imgtrans.export.stylizer import (
-        is_stylizer,
-        load_stylizer,
-        stylizer_file,
-        stylizer_source,
-    )
-
     if kind is not None and kind not in KINDS:
         raise ValueError(f"`kind` must be one of {KINDS}. Received: kind={kind!r}")
     path = run_dir = None
     config: dict = {}
     if isinstance(model, (str, os.PathLike)):
-        from tf_imgtrans.translate_files import load_generator
-
         path = os.fspath(model)
         if os.path.isdir(path):
             path = stylizer_file(path)  # an AdaIN run folder; other folders raise
@@ -207,8 +291,8 @@ def export_source(
     fast_graph: bool | None = None,
     kind: str | None = None,
 ) -> ExportSource:
-    """The ExportSource an export function works on: `model` itself if it is one (re-traced
-    from the other graph if `fast_graph` asks for it), else `load_export_source(model)`.
+    """The ExportSource an export function works on: `model` itself if it is one (its graph
+    re-traced from the other one if `fast_graph` asks for it), else `load_export_source(model)`.
 
     Args:
         model: str, keras.Model or ExportSource.

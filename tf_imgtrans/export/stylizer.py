@@ -13,12 +13,11 @@ uses a long side of 512).
 
 Only TF.js takes this three-input model (`tf-imgtrans export --format tfjs`); SavedModel and
 TFLite take a fixed-style generator (`tf_imgtrans.style.adain_generator`), which is a one-input
-generator like any other.
+generator like any other. Loading a stylizer (`is_stylizer`, `stylizer_source`) is
+`tf_imgtrans.export.source`'s, as for any model that is exported.
 """
 
 from __future__ import annotations
-
-import os
 
 import keras
 import numpy as np
@@ -31,71 +30,21 @@ from tf_imgtrans.export.parity import (
     odd_size_for,
     parity_header,
     resize_images,
-    run_tfjs,
 )
 from tf_imgtrans.export.report import ExportResult
-from tf_imgtrans.export.rewrite import exportable
-from tf_imgtrans.export.source import ExportSource
+from tf_imgtrans.export.runners import run_tfjs
+from tf_imgtrans.export.source import ExportSource, stylizer_multiple
 from tf_imgtrans.networks.adain import (
     ADAIN_LAYERS,
     AdaptiveInstanceNormalization,
-    PadToMultiple,
     adain,
     adain_stylizer,
     feature_stats,
     split_stylizer,
 )
 
-STYLIZER_FILE = "stylizer.keras"  # what `tf-imgtrans train adain` writes into its run folder
-STYLIZER_INPUTS = ("content", "style", "alpha")
 STYLE_SIZE = 512  # the style's long side in the paper and in `tf_imgtrans.style.adain_stylize`
 PARITY_ALPHAS = (1.0, 0.5)
-
-
-def is_stylizer(model: object) -> bool:
-    """True for a Keras AdaIN stylizer: two image inputs, an encoder and a decoder sub-model."""
-    if not isinstance(model, keras.Model):
-        return False
-    try:
-        inputs = model.inputs
-    except (AttributeError, ValueError):
-        return False
-    if not inputs or len(inputs) != 2:
-        return False
-    try:
-        split_stylizer(model)
-    except ValueError:
-        return False
-    return True
-
-
-def stylizer_file(folder: str) -> str:
-    """The `stylizer.keras` of an AdaIN run folder; any other folder is an error."""
-    path = os.path.join(folder, STYLIZER_FILE)
-    if not os.path.isfile(path):
-        raise ValueError(
-            f"Expected a generator saved as a .keras file (or a `train adain` run folder holding "
-            f"{STYLIZER_FILE}), got a folder without one. Received: model={folder}"
-        )
-    return path
-
-
-def load_stylizer(path: str, not_a_generator: ValueError) -> keras.Model:
-    """The AdaIN stylizer saved at `path`. A file that holds neither a generator nor a stylizer
-    raises `not_a_generator`, the generator loader's error, which names what was wrong."""
-    from tf_imgtrans.style.adain import load_adain_model
-
-    try:
-        model = load_adain_model(path)
-    except (ValueError, OSError):
-        raise not_a_generator from None
-    if not is_stylizer(model):
-        raise not_a_generator
-    return model
-
-
-def _multiple(model: keras.Model) -> int:
-    return next((layer.multiple for layer in model.layers if isinstance(layer, PadToMultiple)), 8)
 
 
 def _epsilon(model: keras.Model) -> float:
@@ -109,41 +58,10 @@ def _epsilon(model: keras.Model) -> float:
     )
 
 
-def stylizer_source(
-    model: keras.Model,
-    path: str | None = None,
-    run_dir: str | None = None,
-    config: dict | None = None,
-    kind: str | None = None,
-    fast_graph: bool = True,
-) -> ExportSource:
-    """An ExportSource of kind "adain" with the inputs ("content", "style", "alpha"), traced
-    from `exportable(model, fast=fast_graph)`."""
-    if kind not in (None, "adain"):
-        raise ValueError(
-            f"{path or model.name} is an AdaIN stylizer (content and style images in): its kind "
-            f"is 'adain'. Received: kind={kind!r}"
-        )
-    multiple = _multiple(model)
-    return ExportSource(
-        model=model,
-        name=model.name,
-        kind="adain",
-        multiple=multiple,
-        minimum=multiple,
-        path=path,
-        run_dir=run_dir,
-        config=config or {},
-        graph_model=exportable(model, fast=fast_graph),
-        inputs=STYLIZER_INPUTS,
-        fast_graph=fast_graph,
-    )
-
-
 def stylizer_function(model: keras.Model):
     """(content, style, alpha) → {"image": stylized content}, all float32, images in [-1, 1]."""
     encoder, decoder = split_stylizer(model)
-    multiple, epsilon = _multiple(model), _epsilon(model)
+    multiple, epsilon = stylizer_multiple(model), _epsilon(model)
     relu4_1 = ADAIN_LAYERS[-1]
 
     def serve_stylizer(content, style, alpha):
@@ -223,8 +141,9 @@ def check_stylizer_parity(
     data_name: str | None = None,
 ) -> dict:
     """Runs the stylizer's TF.js export in Node on each (content, style) pair at each alpha,
-    plus one content at an odd size, and compares it with Keras stylizers built at those alphas
-    from the same encoder and decoder; stores and returns the figures in `result.parity`."""
+    plus one content at an odd size, and compares it with Keras stylizers built at those
+    alphas out of the same encoder and decoder; stores and returns the figures in
+    `result.parity`."""
     contents = np.asarray(contents, np.float32)
     styles = np.asarray(styles, np.float32)
     encoder, decoder = split_stylizer(source.model)

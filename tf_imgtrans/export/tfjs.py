@@ -3,38 +3,29 @@
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import os
-import shutil
 import sys
 import types
 
 import keras
 import tensorflow as tf
+from packaging.version import parse as parse_version
 
 from tf_imgtrans._version import __version__
-from tf_imgtrans.export.graph import parse_size
-from tf_imgtrans.export.report import ExportResult, prepare_output, write_json
+from tf_imgtrans.export.graph import check_quantize, parse_size
+from tf_imgtrans.export.report import ExportResult, prepare_output, staging_dir, write_json
 from tf_imgtrans.export.saved_model import write_signatures
 from tf_imgtrans.export.source import ExportSource, export_source
 from tf_imgtrans.export.stylizer import manifest_inputs, write_stylizer_signature
-from tf_imgtrans.export.tools import ExportToolError
-from tf_imgtrans.files import temporary_dir
+from tf_imgtrans.export.tools import ExportToolError, tool_version
 
 QUANTIZATIONS = ("float32", "float16", "uint8")
 TFJS_INSTALL = (
     "pip install --no-deps tensorflowjs==4.22.0 tf-keras==2.21.0 tensorflow-hub==0.16.1 "
     "(see scripts/install_test_deps.sh; a plain `pip install tensorflowjs` downgrades TensorFlow)"
 )
-
-
-def check_quantize(quantize: str) -> str:
-    if quantize not in QUANTIZATIONS:
-        raise ValueError(
-            f"Unknown TF.js weight quantization {quantize!r}. Valid: {list(QUANTIZATIONS)} "
-            f"(float32: none; float16 and uint8 store the weights in 2 or 1 bytes). "
-            f"Received: quantize={quantize!r}"
-        )
-    return quantize
+_MEANINGS = "float32: none; float16 and uint8 store the weights in 2 or 1 bytes"
 
 
 def require_tfjs_converter():
@@ -62,6 +53,8 @@ def require_tfjs_converter():
             sys.modules["tensorflowjs.converters.jax_conversion"] = jax_stub
     stub = _pkg_resources_stub()
     try:
+        # Imported here, not at the top: tensorflowjs is optional (`import tf_imgtrans.export.tfjs`
+        # works without it), and the stand-ins above must be in sys.modules before it loads.
         from tensorflowjs.converters import tf_saved_model_conversion_v2
     except ImportError as e:
         raise ExportToolError(
@@ -78,18 +71,12 @@ def _pkg_resources_stub() -> types.ModuleType | None:
     at import, and setuptools 81+ no longer ships `pkg_resources`. Where it is missing, a module
     with only `parse_version` (from `packaging`, a Keras dependency) stands in during the import
     and is removed after it; returns that stand-in, or None where the real one is there."""
-    if "pkg_resources" in sys.modules:
-        return None
-    try:
-        import pkg_resources  # noqa: F401
-    except ImportError:
-        from packaging.version import parse
-
-        stub = types.ModuleType("pkg_resources")
-        stub.parse_version = parse
-        sys.modules["pkg_resources"] = stub
-        return stub
-    return None
+    if "pkg_resources" in sys.modules or importlib.util.find_spec("pkg_resources") is not None:
+        return None  # the real one: tensorflow_hub imports it
+    stub = types.ModuleType("pkg_resources")
+    stub.parse_version = parse_version
+    sys.modules["pkg_resources"] = stub
+    return stub
 
 
 def export_tfjs(
@@ -117,14 +104,12 @@ def export_tfjs(
         size: None (any size), N, (H, W) or "HxW".
         fast_graph: bool or None. Trace from `fast_graph`'s rewrites, as `export_model` says.
     """
-    check_quantize(quantize)
+    check_quantize(quantize, QUANTIZATIONS, "TF.js weight", _MEANINGS)
     source = export_source(model, fast_graph)
     size = parse_size(size)
     converter = require_tfjs_converter()
     prepare_output(out, "model.json")
-    parent = os.path.dirname(os.path.abspath(out))
-    tmp = temporary_dir(parent, prefix=".tfjs-")
-    try:
+    with staging_dir(out, prefix=".tfjs-") as tmp:
         saved = os.path.join(tmp, "saved_model")
         if source.is_stylizer:
             write_stylizer_signature(source, saved, size)
@@ -138,8 +123,6 @@ def export_tfjs(
             quantization_dtype_map=None if quantize == "float32" else {quantize: "*"},
         )
         os.replace(graph_dir, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
     files = sorted(os.listdir(out))
     h, w = size or (None, None)
@@ -149,10 +132,7 @@ def export_tfjs(
         "dtype": "float32",
         "range": [-1.0, 1.0],
         "size": None if size is None else [h, w],
-        "size_multiple": source.multiple,
-        "min_size": source.minimum,
-        "dynamic_size": size is None,
-        "padding": "reflect to the size multiple inside the graph, output cropped back",
+        **source.input_padding(size),
     }
     manifest = {
         "format": "tfjs-graph-model",
@@ -172,7 +152,7 @@ def export_tfjs(
         "training_image_size": source.image_size,
         "quantization": quantize,
         "source": source.describe(),
-        "converter": f"tensorflowjs {_tfjs_version()}",
+        "converter": f"tensorflowjs {tool_version('tensorflowjs')}",
         "tf_imgtrans_version": __version__,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
@@ -185,12 +165,3 @@ def export_tfjs(
         source=source.describe(),
         details={"manifest": os.path.join(out, "manifest.json"), "files": files},
     )
-
-
-def _tfjs_version() -> str:
-    try:
-        from tensorflowjs import version
-
-        return version.version
-    except ImportError:  # pragma: no cover - the converter imported it already
-        return "unknown"

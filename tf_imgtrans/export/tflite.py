@@ -1,4 +1,5 @@
-"""TFLite export (float32, float16, dynamic-range, full-integer int8) and running it with LiteRT.
+"""TFLite export (float32, float16, dynamic-range, full-integer int8); LiteRT runs it
+(`tf_imgtrans.export.runners.TFLiteRunner`).
 
 The route is the one STACK.md verified: a SavedModel with a float signature, then
 `tf.lite.TFLiteConverter.from_saved_model`. The `.tflite` model takes and returns float32 images
@@ -11,46 +12,35 @@ from __future__ import annotations
 
 import collections
 import os
-import shutil
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from tf_imgtrans.export.graph import parse_size
+from tf_imgtrans.export.graph import check_quantize, parse_size
 from tf_imgtrans.export.images import ImageSource, representative_images
-from tf_imgtrans.export.report import ExportResult
+from tf_imgtrans.export.report import ExportResult, staging_dir
 from tf_imgtrans.export.saved_model import write_signatures
 from tf_imgtrans.export.source import ExportSource, export_source
 from tf_imgtrans.export.tools import require_litert
-from tf_imgtrans.files import temporary_dir
 
 QUANTIZATIONS = ("float32", "float16", "dynamic", "int8")
 _BOUNDARY_OPS = ("QUANTIZE", "DEQUANTIZE")
 _FLOAT_TYPES = (np.float32, np.float16)
-
-
-def check_quantize(quantize: str) -> str:
-    if quantize not in QUANTIZATIONS:
-        raise ValueError(
-            f"Unknown TFLite quantization {quantize!r}. Valid: {list(QUANTIZATIONS)} "
-            f"(float32: none; float16: half-precision weights; dynamic: int8 weights, float "
-            f"activations; int8: full integer, needs representative data). "
-            f"Received: quantize={quantize!r}"
-        )
-    return quantize
+_MEANINGS = (
+    "float32: none; float16: half-precision weights; dynamic: int8 weights, float activations; "
+    "int8: full integer, needs representative data"
+)
 
 
 def op_report(model_content: bytes) -> dict:
     """Counts the TFLite ops of a model, and lists those that compute in float (a float output;
     the QUANTIZE/DEQUANTIZE boundaries aside): in an int8 model, the ops the converter could not
     quantise and kept in float."""
-    interpreter_cls = require_litert()
-    from ai_edge_litert.interpreter import OpResolverType
-
-    interpreter = interpreter_cls(
+    litert = require_litert()
+    interpreter = litert.Interpreter(
         model_content=model_content,
-        experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+        experimental_op_resolver_type=litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
     )
     dtypes = {t["index"]: t["dtype"] for t in interpreter.get_tensor_details()}
     counts: collections.Counter = collections.Counter()
@@ -93,7 +83,7 @@ def export_tflite(
     Raises:
         ValueError: an unknown `quantize`, int8 without `data`, a bad size or model.
     """
-    check_quantize(quantize)
+    check_quantize(quantize, QUANTIZATIONS, "TFLite", _MEANINGS)
     source = export_source(model, fast_graph)
     size = parse_size(size)
     if quantize == "int8" and data is None:
@@ -120,10 +110,7 @@ def export_tflite(
             "data": data if isinstance(data, str) else type(data).__name__,
         }
 
-    parent = os.path.dirname(os.path.abspath(out))
-    os.makedirs(parent, exist_ok=True)
-    tmp = temporary_dir(parent, prefix=".tflite-")
-    try:
+    with staging_dir(out, prefix=".tflite-") as tmp:
         saved = os.path.join(tmp, "saved_model")
         batch = None if size is None else 1
         write_signatures(source, saved, size, {"serving_default": tf.float32}, batch=batch)
@@ -150,8 +137,6 @@ def export_tflite(
         with open(tmp_file, "wb") as f:
             f.write(blob)
         os.replace(tmp_file, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
     ops = op_report(blob)
     details["op_counts"] = ops["op_counts"]
@@ -169,47 +154,8 @@ def export_tflite(
             "shape": shape,
             "dtype": "float32",
             "range": [-1.0, 1.0],
-            "size_multiple": source.multiple,
-            "min_size": source.minimum,
-            "dynamic_size": size is None,
-            "padding": "reflect to the size multiple inside the graph, output cropped back",
+            **source.input_padding(size),
         },
         source=source.describe(),
         details=details,
     )
-
-
-class TFLiteRunner:
-    """Runs a `.tflite` generator one image at a time with the LiteRT interpreter.
-
-    Args:
-        path: str. The `.tflite` file.
-        num_threads: int or None. Interpreter threads; default the CPU count.
-    """
-
-    def __init__(self, path: str, num_threads: int | None = None):
-        interpreter_cls = require_litert()
-        self.num_threads = num_threads or os.cpu_count() or 1
-        self.interpreter = interpreter_cls(model_path=path, num_threads=self.num_threads)
-        self._input = self.interpreter.get_input_details()[0]
-        self._output = self.interpreter.get_output_details()[0]
-        self._shape: tuple | None = None
-
-    def __call__(self, image: np.ndarray) -> np.ndarray:
-        """(1, H, W, 3) float32 [-1, 1] → (1, H, W, 3) float32."""
-        image = np.ascontiguousarray(image, dtype=np.float32)
-        if image.shape != self._shape:
-            fixed = tuple(int(d) for d in self._input["shape_signature"])
-            if all(d > 0 for d in fixed):
-                if fixed != image.shape:
-                    raise ValueError(
-                        f"This TFLite model takes a fixed input of shape {fixed}. "
-                        f"Received: shape={image.shape}"
-                    )
-            else:
-                self.interpreter.resize_tensor_input(self._input["index"], image.shape, strict=True)
-            self.interpreter.allocate_tensors()
-            self._shape = image.shape
-        self.interpreter.set_tensor(self._input["index"], image)
-        self.interpreter.invoke()
-        return self.interpreter.get_tensor(self._output["index"]).copy()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from keras import ops
 
+from tf_imgtrans.checks import check_one_of
+
 GAN_MODES = ("vanilla", "lsgan", "hinge")
 
 
 def check_gan_mode(mode: str) -> str:
-    if mode not in GAN_MODES:
-        raise ValueError(f"`gan_mode` must be one of {GAN_MODES}. Received: gan_mode={mode!r}")
-    return mode
+    return check_one_of("gan_mode", mode, GAN_MODES)
 
 
 def _bce_with_logits(logits, target: float):
