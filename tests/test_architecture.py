@@ -9,7 +9,7 @@ import os
 ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tf_imgtrans")
 LAYERS = [
     ["__init__", "_version", "_lazy", "files", "messages", "optional", "precision", "distribute",
-     "configs", "native_logs", "checks"],
+     "configs", "native_logs", "checks", "pixels", "curves"],
     ["layers"],
     ["networks"],
     ["losses", "metrics", "data", "inference", "saving"],

@@ -1,4 +1,4 @@
-"""Speed benchmarks: each module answers one question, prints a table and one JSON line.
+"""Speed and quality benchmarks: each module answers one question, prints a table and one JSON line.
 
 Each benchmark module defines ``add_arguments(parser)`` and ``run(args) -> dict`` and is listed in
 `BENCHMARKS`; `tf-imgtrans bench NAME` and the thin scripts in the repository's ``benchmarks/``
@@ -24,6 +24,11 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "precision_quality": (
         "tf_imgtrans.bench.precision_quality",
         "float32 against 16-bit mixed precision: the same runs' validation scores and losses",
+    ),
+    "quality": (
+        "tf_imgtrans.bench.quality",
+        "held-out quality at equal images seen, over seeds: ours, the tutorial-style step and "
+        "the PyTorch reference on the same data, with time to quality",
     ),
 }
 

@@ -20,6 +20,8 @@ import importlib.util
 import os
 import random
 
+import numpy as np
+
 # Run as a script (a benchmark worker), `tf_imgtrans` must not be imported: its package imports
 # TensorFlow, which would share the process (memory, threads) with the PyTorch reference.
 if __package__:
@@ -308,24 +310,63 @@ def count_params(*nets) -> int:
     return sum(p.numel() for net in nets for p in net.parameters())
 
 
-def build_step(spec: dict):
-    """A benchmark worker's (step, info, memory) for `spec` (see `train_speed.worker_spec`)."""
+def build_reference(spec: dict) -> tuple:
+    """(training step, networks with the A → B generator first) of `spec`'s model, seeded."""
     torch.manual_seed(spec.get("seed", 0))
     random.seed(spec.get("seed", 0))
-    torch.set_num_threads(spec["threads"])
-    arch, n, size = spec["arch"], spec["batch_size"], spec["image_size"]
+    if spec.get("threads"):
+        torch.set_num_threads(spec["threads"])
+    arch = spec["arch"]
     if spec["model"] == "pix2pix":
         train = Pix2PixStep(arch["num_downs"], arch["ngf"], arch["ndf"], arch["n_layers"])
-        nets = [train.net_g, train.net_d]
-    elif spec["model"] == "cyclegan":
+        return train, [train.net_g, train.net_d]
+    if spec["model"] == "cyclegan":
         train = CycleGANStep(arch["n_blocks"], arch["ngf"], arch["ndf"], arch["n_layers"])
-        nets = [train.g_a, train.g_b, train.d_a, train.d_b]
-    else:
-        raise ValueError(f"No PyTorch reference for model={spec['model']!r}")
+        return train, [train.g_a, train.g_b, train.d_a, train.d_b]
+    raise ValueError(f"No PyTorch reference for model={spec['model']!r}")
+
+
+def build_step(spec: dict):
+    """A benchmark worker's (step, info, memory) for `spec` (see `train_speed.worker_spec`)."""
+    train, nets = build_reference(spec)
+    n, size = spec["batch_size"], spec["image_size"]
     real_a = torch.rand(n, 3, size, size) * 2 - 1
     real_b = torch.rand(n, 3, size, size) * 2 - 1
     info = {"params": count_params(*nets), "torch": torch.__version__, "threads": spec["threads"]}
     return (lambda: train(real_a, real_b)), info, dict
+
+
+class TorchLearner:
+    """A reference training step as a `tf_imgtrans.curves.Learner` (the quality benchmark):
+    NHWC float32 arrays in, NCHW tensors to the step; translations as the reference's `test.py`
+    makes them by default (no `--eval`): the generator in train mode (batch statistics, dropout
+    on), one image at a time, without gradients."""
+
+    def __init__(self, train, generator, batch_size: int):
+        self.step, self.generator, self.batch_size = train, generator, batch_size
+
+    @staticmethod
+    def _nchw(x):
+        return torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))
+
+    def train(self, a, b) -> dict:
+        losses = {}
+        for i in range(0, len(a), self.batch_size):
+            batch = slice(i, i + self.batch_size)
+            losses = self.step(self._nchw(a[batch]), self._nchw(b[batch]))
+        return losses
+
+    def translate(self, x):
+        self.generator.train()
+        with torch.no_grad():
+            out = [self.generator(self._nchw(x[i : i + 1])).numpy() for i in range(len(x))]
+        return np.concatenate(out).transpose(0, 2, 3, 1)
+
+
+def torch_learner(spec: dict) -> TorchLearner:
+    """The seeded reference Pix2Pix or CycleGAN of `spec` (see `quality_worker`) as a learner."""
+    train, nets = build_reference(spec)
+    return TorchLearner(train, nets[0], spec["batch_size"])
 
 
 if __name__ == "__main__":  # pragma: no cover - a benchmark worker process

@@ -132,10 +132,10 @@ def build_tf_step(spec: dict):
     rng = np.random.default_rng(0)
     a, b = (tf.constant(rng.uniform(-1, 1, (n, size, size, 3)).astype("float32")) for _ in "ab")
     if spec["impl"] == "tutorial":
-        tutorial_step, nets = _tutorial(spec["model"], size, arch)
+        tutorial_step, nets = tutorial_trainer(spec["model"], size, arch)
         run = lambda: tutorial_step(a, b)  # noqa: E731
     else:
-        model = _ours(spec["model"], size, arch, spec["precision"])
+        model = our_trainer(spec["model"], size, arch, spec["precision"])
         model.jit_compile = spec["jit"]
         nets = list(model.networks.values())
         data = a if spec["model"] == "fast-style" else (a, b)
@@ -158,9 +158,10 @@ def build_tf_step(spec: dict):
     return step, info, memory
 
 
-def _tutorial(model: str, size: int, arch: dict):
+def tutorial_trainer(model: str, size: int, arch: dict):
     from tf_imgtrans.bench import tutorial_steps
 
+    """(train step, networks, generator A → B first) of the tutorial-style TensorFlow step."""
     if model == "pix2pix":
         step, g, d = tutorial_steps.make_pix2pix_step(
             size, arch["num_downs"], arch["ngf"], arch["ndf"]
@@ -171,7 +172,7 @@ def _tutorial(model: str, size: int, arch: dict):
     )
 
 
-def _ours(model: str, size: int, arch: dict, precision: str):
+def our_trainer(model: str, size: int, arch: dict, precision: str):
     """Our trainer as the training entry points build it (`build_pix2pix`, …), in `precision`;
     the style trainers with a random style image and random VGG weights (same speed)."""
     import tempfile

@@ -19,6 +19,7 @@ import tensorflow as tf
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from tf_imgtrans.messages import InputWarning
+from tf_imgtrans.pixels import float_pixels, uint8_pixels
 
 IMAGE_EXTENSIONS: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 """File extensions treated as images (matched case-insensitively)."""
@@ -324,7 +325,7 @@ def to_float(image: Any) -> Any:
         otherwise.
     """
     if isinstance(image, np.ndarray):
-        return (image.astype(np.float32) / np.float32(127.5) - np.float32(1.0)).astype(np.float32)
+        return float_pixels(image)
     image = tf.convert_to_tensor(image)
     return tf.cast(image, tf.float32) / 127.5 - 1.0
 
@@ -339,8 +340,7 @@ def to_uint8(image: Any) -> Any:
         uint8 of the same kind as the input.
     """
     if isinstance(image, np.ndarray):
-        scaled = (image.astype(np.float32) + 1.0) * 127.5
-        return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+        return uint8_pixels(image)
     image = tf.cast(tf.convert_to_tensor(image), tf.float32)
     scaled = tf.round((image + 1.0) * 127.5)
     return tf.cast(tf.clip_by_value(scaled, 0.0, 255.0), tf.uint8)

@@ -12,6 +12,7 @@ from tf_imgtrans.data import (
     make_synthetic_paired,
     resolve_paired_spec,
 )
+from tf_imgtrans.pixels import float_pixels
 
 ImageSource = str | os.PathLike | np.ndarray
 
@@ -58,7 +59,7 @@ def load_images(
                 f"Image arrays must be (n, H, W, 3). Received: shape={tuple(data.shape)}"
             )
         if images.dtype == np.uint8:
-            images = images.astype(np.float32) / np.float32(127.5) - np.float32(1.0)
+            images = float_pixels(images)
         return images.astype(np.float32)[:count]
     spec = os.fspath(data)
     root = resolve_paired_spec(spec, image_size=size)

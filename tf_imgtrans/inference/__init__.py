@@ -31,6 +31,7 @@ from tf_imgtrans.inference.variants import (
     norm_layers,
     stats_model,
 )
+from tf_imgtrans.pixels import float_pixels, uint8_pixels
 
 DEFAULT_MAX_PIXELS = 512 * 512
 """Pixels one forward pass may take before `translate` switches to tiles. Measured on CPU
@@ -97,7 +98,7 @@ def _to_float(image: np.ndarray) -> np.ndarray:
     if image.ndim != 3 or image.shape[-1] != 3:
         raise ValueError(f"`image` must have shape (H, W, 3). Received: shape={image.shape}")
     if image.dtype == np.uint8:
-        return image.astype(np.float32) / 127.5 - 1.0
+        return float_pixels(image)
     return image.astype(np.float32)
 
 
@@ -188,7 +189,7 @@ def translate(
     y = y[:ph, :pw]
     if size is not None:
         y = _resize(y, h, w)
-    return np.clip(np.rint((y + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    return uint8_pixels(y)
 
 
 def _set_whole_image_stats(generator, layers, padded, multiple, max_pixels) -> None:

@@ -68,8 +68,16 @@ def inception_feature_model(weights: str = "imagenet") -> keras.Model:
     return keras.Model(inputs, base(x), name="inception_v3_pool")
 
 
+VGG16_FEATURE_SCALE = 0.1
+"""VGG16's pooled block5_conv3 activations have a mean square of about 44 per dimension on
+photos (InceptionV3's pool features about 0.4); scaled by 0.1, x·y/D of KID's kernel
+(x·y/D + 1)³ is of order 1 as with InceptionV3, instead of a cube of ~45 that lets a few images
+dominate the estimate."""
+
+
 def vgg16_feature_model(weights: str = "imagenet") -> keras.Model:
-    """VGG16's block5_conv3 features, globally average-pooled (512-d), as a feature model for
+    """VGG16's block5_conv3 features, globally average-pooled (512-d) and scaled by
+    `VGG16_FEATURE_SCALE`, as a feature model for
     FID/KID where the InceptionV3 weights are not available (offline). Figures in this feature
     space are not comparable with Inception FID/KID: report them as VGG16 FID/KID.
 
@@ -92,7 +100,8 @@ def vgg16_feature_model(weights: str = "imagenet") -> keras.Model:
         ) from err
     inputs = keras.Input((None, None, 3), name="image")
     pooled = keras.layers.GlobalAveragePooling2D()(vgg(inputs)["block5_conv3"])
-    return keras.Model(inputs, pooled, name="vgg16_block5_conv3_avg")
+    scaled = keras.layers.Rescaling(VGG16_FEATURE_SCALE)(pooled)
+    return keras.Model(inputs, scaled, name="vgg16_block5_conv3_avg")
 
 
 FEATURE_SPACES = ("auto", "inception", "vgg16")

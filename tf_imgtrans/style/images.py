@@ -8,6 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 from tf_imgtrans.data.io import load_image
+from tf_imgtrans.pixels import float_pixels, uint8_pixels
 
 ImageLike = str | os.PathLike | np.ndarray
 
@@ -20,7 +21,7 @@ def as_float_image(image: ImageLike, name: str = "image") -> np.ndarray:
     if arr.ndim != 3 or arr.shape[-1] != 3:
         raise ValueError(f"`{name}` must be an (H, W, 3) image. Received: shape={arr.shape}")
     if arr.dtype == np.uint8:
-        return arr.astype(np.float32) / 127.5 - 1.0
+        return float_pixels(arr)
     if not np.issubdtype(arr.dtype, np.floating):
         raise ValueError(
             f"`{name}` must be uint8 [0, 255] or float [-1, 1]. Received: dtype={arr.dtype}"
@@ -49,4 +50,4 @@ def resize(image: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 def to_uint8(image: np.ndarray) -> np.ndarray:
     """float [-1, 1] -> uint8 [0, 255], rounded and clipped."""
-    return np.clip(np.rint((np.asarray(image) + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    return uint8_pixels(image)
