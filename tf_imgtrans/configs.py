@@ -73,6 +73,13 @@ class GANConfig(RunConfig):
     dropout: float = 0.5
     gan_mode: str = "vanilla"
     beta_1: float = 0.5  # Adam's β1 (the papers')
+    # Stabilisers (off by default: the papers' training). See tf_imgtrans.models.stability.
+    lr_g: float | None = None  # the generators' learning rate; None: `lr`
+    lr_d: float | None = None  # the discriminators' learning rate (TTUR); None: `lr`
+    spectral_norm: bool = False  # spectral normalisation of every discriminator convolution
+    r1_gamma: float = 0.0  # R1 penalty (γ/2)·E‖∇D(real)‖² on the discriminators; 0: off
+    r1_every: int = 16  # lazy R1: every k-th discriminator step, weighted by k
+    ema_decay: float = 0.0  # EMA of the generators' weights (translate/samples/export); 0: off
 
 
 @dataclass

@@ -8,14 +8,9 @@ import os
 
 import keras
 
-# Modules that register Keras classes (layers, networks' layers, graph-rewrite layers, trainers,
-# the optimizer); a `.keras` file may name any of them.
-REGISTERING_MODULES = (
-    "tf_imgtrans.layers",
-    "tf_imgtrans.networks",
-    "tf_imgtrans.inference",
-    "tf_imgtrans.models",
-)
+# Modules that register Keras classes: every layer (tf_imgtrans.layers), the trainers and their
+# optimizer (tf_imgtrans.models); a `.keras` file may name any of them.
+REGISTERING_MODULES = ("tf_imgtrans.layers", "tf_imgtrans.models")
 
 
 def register_all() -> None:

@@ -1,7 +1,9 @@
 import keras
 import numpy as np
 import pytest
+from keras_helpers import run_model_saving_test
 
+from tf_imgtrans.layers import feature_stats
 from tf_imgtrans.networks import (
     ADAIN_LAYERS,
     AdaptiveInstanceNormalization,
@@ -11,7 +13,7 @@ from tf_imgtrans.networks import (
     adain_stylizer,
     fixed_style_generator,
 )
-from tf_imgtrans.networks.adain import blend_stats, feature_stats, split_stylizer
+from tf_imgtrans.networks.adain import blend_stats, split_stylizer
 
 rng = np.random.default_rng(0)
 
@@ -106,9 +108,6 @@ def test_new_layers_and_models_round_trip_through_keras_files(nets, tmp_path):
         ("stylizer", stylizer, [content, style]),
         ("fixed", fixed, content),
     ):
-        path = tmp_path / f"{name}.keras"
-        model.save(path)
-        loaded = keras.models.load_model(path, safe_mode=True)
-        np.testing.assert_allclose(loaded(inputs), model(inputs), atol=1e-5)
+        run_model_saving_test(model, inputs, tmp_path / name, atol=1e-5)
     # The fixed-style generator stylizes as the two-input model does with that style.
     np.testing.assert_allclose(fixed(content), stylizer([content, style]), atol=1e-5)

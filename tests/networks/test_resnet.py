@@ -1,6 +1,7 @@
 import keras
 import numpy as np
 import pytest
+from keras_helpers import run_model_saving_test
 
 from tf_imgtrans.layers import ReflectionPadding2D
 from tf_imgtrans.networks import get_generator, resnet_generator
@@ -36,11 +37,8 @@ def test_resnet_uses_instance_statistics_per_image():
 
 def test_resnet_round_trips_through_keras_file(tmp_path):
     g = resnet_generator(n_blocks=2, ngf=4, upsampling="resize")
-    path = str(tmp_path / "g.keras")
-    g.save(path)
-    loaded = keras.models.load_model(path)
     x = np.random.default_rng(1).uniform(-1, 1, (1, 32, 32, 3)).astype("float32")
-    np.testing.assert_allclose(loaded(x), g(x), atol=1e-6)
+    run_model_saving_test(g, x, tmp_path)
 
 
 def test_resnet_rejects_bad_arguments():

@@ -1,6 +1,7 @@
 import keras
 import numpy as np
 import pytest
+from keras_helpers import run_model_saving_test
 
 from tf_imgtrans.inference import translate
 from tf_imgtrans.layers import ReflectionPadding2D
@@ -32,10 +33,8 @@ def test_translate_handles_other_sizes():
 
 def test_round_trips_through_keras_file(tmp_path):
     net = style_transfer_net(filters=4, n_blocks=2)
-    net.save(tmp_path / "net.keras")
-    loaded = keras.models.load_model(tmp_path / "net.keras", safe_mode=True)
     x = np.random.default_rng(0).uniform(-1, 1, (1, 32, 40, 3)).astype("float32")
-    np.testing.assert_allclose(loaded(x), net(x), atol=1e-6)
+    run_model_saving_test(net, x, tmp_path)
 
 
 def test_rejects_bad_arguments():

@@ -1,6 +1,7 @@
 import keras
 import numpy as np
 import pytest
+from keras_helpers import run_model_saving_test
 
 from tf_imgtrans.networks import get_generator, unet_generator
 
@@ -76,11 +77,8 @@ def test_skip_connections_carry_fine_detail():
 
 def test_unet_round_trips_through_keras_file(tmp_path):
     g = unet_generator(num_downs=6, ngf=8, norm="instance", upsampling="resize")
-    path = str(tmp_path / "g.keras")
-    g.save(path)
-    loaded = keras.models.load_model(path)
     x = np.random.default_rng(0).uniform(-1, 1, (1, 64, 64, 3)).astype("float32")
-    np.testing.assert_allclose(loaded(x), g(x), atol=1e-6)
+    run_model_saving_test(g, x, tmp_path)
 
 
 @pytest.mark.parametrize(

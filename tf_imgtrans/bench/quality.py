@@ -48,7 +48,7 @@ LABELS = {
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared")
 FEATURE_SPACES = ("auto", "inception", "vgg16", "none")
 # Images seen per run (batch 1, so also steps), by model: full runs and --quick.
-IMAGES = {"pix2pix": 1600, "cyclegan": 400}
+IMAGES = {"pix2pix": 300, "cyclegan": 300}
 QUICK_IMAGES = {"pix2pix": 24, "cyclegan": 8}
 
 
@@ -74,7 +74,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"training images seen per run (default: {IMAGES['pix2pix']} for Pix2Pix, "
         f"{IMAGES['cyclegan']} for CycleGAN)",
     )
-    parser.add_argument("--evals", type=int, default=None, help="held-out checkpoints (default 8)")
+    parser.add_argument("--evals", type=int, default=None, help="held-out checkpoints (default 6)")
     parser.add_argument("--image-size", type=int, default=64)
     parser.add_argument(
         "--feature-space",
@@ -229,7 +229,7 @@ def run(args: argparse.Namespace) -> dict:
     tasks = parse_list(args.task, tuple(TASK_MODEL), "--task", "all")
     impls = parse_list(args.impl, IMPLS, "--impl", "all")
     seeds = list(range(args.seeds or (1 if args.quick else 3)))
-    evals = args.evals or (2 if args.quick else 8)
+    evals = args.evals or (2 if args.quick else 6)
     skipped = {}
     if "reference" in impls:
         ok, why = torch_available()

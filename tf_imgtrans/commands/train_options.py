@@ -53,6 +53,16 @@ GAN_OPTIONS: dict[str, Option] = {
     "upsampling": ("--upsampling", str, "transpose or resize"),
     "gan_mode": (("--gan-mode", "--gan_mode"), str, "vanilla, lsgan or hinge"),
     "beta_1": (("--beta1", "--beta-1"), float, "Adam's β1"),
+    "lr_g": ("--lr-g", float, "the generators' learning rate (two time-scale: default --lr)"),
+    "lr_d": ("--lr-d", float, "the discriminators' learning rate (default --lr)"),
+    "r1_gamma": ("--r1-gamma", float, "R1 gradient penalty γ on the discriminators (0: off)"),
+    "r1_every": ("--r1-every", int, "lazy R1: every k-th discriminator step, weighted by k"),
+    "ema_decay": (
+        "--ema-decay",
+        float,
+        "EMA of the generators' weights, e.g. 0.999; the EMA generator is sampled, evaluated "
+        "and saved (0: off)",
+    ),
 }
 
 # StyleConfig fields: the style-transfer trainers.
@@ -110,6 +120,11 @@ def add_run_options(p: argparse.ArgumentParser, options: dict[str, Option], conf
             help="no dropout in the generator (dropout 0)",
         )
         p.add_argument(
+            "--spectral-norm",
+            action="store_true",
+            help="spectral normalisation of every discriminator convolution",
+        )
+        p.add_argument(
             "--serial-batches",
             "--serial_batches",
             action="store_true",
@@ -157,6 +172,8 @@ def config_values(args: argparse.Namespace, options: dict[str, Option]) -> dict:
         values["epochs"], values["decay_epochs"] = n_epochs + n_decay, n_decay
     if getattr(args, "no_dropout", False):
         values["dropout"] = 0.0
+    if getattr(args, "spectral_norm", False):
+        values["spectral_norm"] = True
     if getattr(args, "serial_batches", False):
         values["shuffle"] = False
     if args.no_tensorboard:

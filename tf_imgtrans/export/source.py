@@ -11,7 +11,8 @@ import keras
 
 from tf_imgtrans.export.rewrite import exportable, graph_report
 from tf_imgtrans.inference import min_size, size_multiple
-from tf_imgtrans.networks.adain import PadToMultiple, split_stylizer
+from tf_imgtrans.layers import PadToMultiple
+from tf_imgtrans.networks.adain import split_stylizer
 from tf_imgtrans.style.adain import load_adain_model
 from tf_imgtrans.translate_files import load_generator
 

@@ -34,14 +34,8 @@ from tf_imgtrans.export.parity import (
 from tf_imgtrans.export.report import ExportResult
 from tf_imgtrans.export.runners import run_tfjs
 from tf_imgtrans.export.source import ExportSource, stylizer_multiple
-from tf_imgtrans.networks.adain import (
-    ADAIN_LAYERS,
-    AdaptiveInstanceNormalization,
-    adain,
-    adain_stylizer,
-    feature_stats,
-    split_stylizer,
-)
+from tf_imgtrans.layers import AdaptiveInstanceNormalization, adain, feature_stats
+from tf_imgtrans.networks.adain import ADAIN_LAYERS, adain_stylizer, split_stylizer
 
 STYLE_SIZE = 512  # the style's long side in the paper and in `tf_imgtrans.style.adain_stylize`
 PARITY_ALPHAS = (1.0, 0.5)

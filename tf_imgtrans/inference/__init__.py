@@ -15,21 +15,16 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from tf_imgtrans.inference.fast_graph import (
+from tf_imgtrans.inference.fast_graph import fast_graph, rewritten_layers
+from tf_imgtrans.inference.optimize import InferenceFunction, fold_batch_norm, inference_function
+from tf_imgtrans.inference.tiling import blend_tiles, seam_ratio, tile_borders, tile_starts
+from tf_imgtrans.inference.variants import inference_variant, norm_layers, stats_model
+from tf_imgtrans.layers import (
+    FixedStatsNormalization,
+    MonteCarloDropout,
     SliceReflectionPadding2D,
     SpatialInstanceNormalization,
     SubPixelConv2DTranspose,
-    fast_graph,
-    rewritten_layers,
-)
-from tf_imgtrans.inference.optimize import InferenceFunction, fold_batch_norm, inference_function
-from tf_imgtrans.inference.tiling import blend_tiles, seam_ratio, tile_borders, tile_starts
-from tf_imgtrans.inference.variants import (
-    FixedStatsNormalization,
-    MonteCarloDropout,
-    inference_variant,
-    norm_layers,
-    stats_model,
 )
 from tf_imgtrans.pixels import float_pixels, uint8_pixels
 

@@ -15,20 +15,9 @@ import numpy as np
 import tensorflow as tf
 
 from tf_imgtrans.inference.variants import _clone
+from tf_imgtrans.layers.inference import Passthrough
 
 _CONVS = (keras.layers.Conv2D, keras.layers.Conv2DTranspose)
-
-
-@keras.saving.register_keras_serializable(package="tf_imgtrans")
-class Passthrough(keras.layers.Layer):
-    """The identity, standing in for a folded batch norm or a dropout layer (it takes their call
-    arguments, `training` and `mask`, and ignores them)."""
-
-    def call(self, inputs, training=None, mask=None):
-        return inputs
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
 
 
 def _foldable_pairs(model: keras.Model) -> dict[int, keras.layers.BatchNormalization]:

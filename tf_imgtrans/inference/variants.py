@@ -6,6 +6,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from tf_imgtrans.layers.inference import FixedStatsNormalization, MonteCarloDropout, norm_groups
+
 
 def _is_instance_like(layer) -> bool:
     return isinstance(layer, keras.layers.GroupNormalization)
@@ -20,76 +22,6 @@ def norm_layers(model: keras.Model) -> list[keras.layers.GroupNormalization]:
         elif _is_instance_like(layer):
             found.append(layer)
     return found
-
-
-def _grouped(x, groups: int):
-    shape = ops.shape(x)
-    channels = x.shape[-1]
-    return ops.reshape(x, (shape[0], shape[1], shape[2], groups, channels // groups))
-
-
-def _groups(layer: keras.layers.GroupNormalization, channels: int) -> int:
-    return channels if layer.groups == -1 else layer.groups
-
-
-@keras.saving.register_keras_serializable(package="tf_imgtrans")
-class FixedStatsNormalization(keras.layers.Layer):
-    """Group/instance normalisation with statistics set from outside (`set_stats`) instead of
-    computed from its input, so that every tile of an image is normalised like the whole image.
-    Uses the wrapped layer's epsilon and affine weights.
-
-    Args:
-        source: keras.layers.GroupNormalization. The layer it stands in for.
-    """
-
-    def __init__(self, source: keras.layers.GroupNormalization, **kwargs):
-        super().__init__(name=f"{source.name}_fixed", **kwargs)
-        self.source = source
-        self.mean = None
-        self.variance = None
-
-    def set_stats(self, mean, variance) -> None:
-        """mean, variance: (1, groups) arrays (one image)."""
-        self.mean, self.variance = mean, variance
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def call(self, x):
-        if self.mean is None:
-            raise ValueError(f"{self.name}: statistics were not set before calling.")
-        channels = x.shape[-1]
-        groups = _groups(self.source, channels)
-        g = _grouped(x, groups)
-        mean = ops.reshape(ops.convert_to_tensor(self.mean, x.dtype), (1, 1, 1, groups, 1))
-        var = ops.reshape(ops.convert_to_tensor(self.variance, x.dtype), (1, 1, 1, groups, 1))
-        y = ops.reshape((g - mean) * ops.rsqrt(var + self.source.epsilon), ops.shape(x))
-        if self.source.scale:
-            y = y * self.source.gamma
-        if self.source.center:
-            y = y + self.source.beta
-        return y
-
-
-@keras.saving.register_keras_serializable(package="tf_imgtrans")
-class MonteCarloDropout(keras.layers.Layer):
-    """Dropout that stays active at inference: the Pix2Pix paper's source of output variety.
-
-    Args:
-        rate: float. Fraction of units dropped.
-        seed: int, optional.
-    """
-
-    def __init__(self, rate: float, seed: int | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.rate = rate
-        self.seed_generator = keras.random.SeedGenerator(seed)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def call(self, x):
-        return keras.random.dropout(x, self.rate, seed=self.seed_generator)
 
 
 def _clone(model: keras.Model, swap) -> keras.Model:
@@ -132,7 +64,7 @@ def stats_model(generator: keras.Model) -> keras.Model:
     for layer in norm_layers(generator):
         x = layer.input
         channels = x.shape[-1]
-        groups = _groups(layer, channels)
+        groups = norm_groups(layer, channels)
         # Per-channel first and second moments, then pooled over each group's channels: no
         # reshape of the (unknown) spatial dimensions is needed.
         m1 = ops.reshape(ops.mean(x, axis=(1, 2)), (-1, groups, channels // groups))

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 
 from keras import ops
 
+from tf_imgtrans.layers.adain import feature_stats
+
 
 def gram_matrix(features):
     """Gram matrices FᵀF / (H·W) of a batch of feature maps.
@@ -85,15 +87,8 @@ def total_variation_loss(images):
     return ops.mean(ops.square(dy)) + ops.mean(ops.square(dx))
 
 
-def mean_std(features, epsilon: float = 1e-5):
-    """Per-sample, per-channel mean and standard deviation sqrt(var + ε) over the spatial axes.
-
-    Returns:
-        (mean, std), each (bs, 1, 1, C).
-    """
-    x = ops.cast(features, "float32")
-    mean, var = ops.moments(x, axes=(1, 2), keepdims=True)
-    return mean, ops.sqrt(var + epsilon)
+mean_std = feature_stats
+"""Per-sample, per-channel (mean, std) over the spatial axes: `tf_imgtrans.layers.feature_stats`."""
 
 
 def adain_style_loss(features: Sequence, style_features: Sequence, epsilon: float = 1e-5):

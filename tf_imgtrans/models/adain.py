@@ -8,9 +8,10 @@ import tensorflow as tf
 
 from tf_imgtrans.configs import AdaINConfig
 from tf_imgtrans.distribute import replica_scale
+from tf_imgtrans.layers import adain, feature_stats
 from tf_imgtrans.losses.perceptual import adain_style_loss, content_loss
 from tf_imgtrans.models.base import FusedAdam, TranslationTrainer, resolve_jit_compile
-from tf_imgtrans.networks.adain import ADAIN_LAYERS, adain, adain_stylizer, feature_stats
+from tf_imgtrans.networks.adain import ADAIN_LAYERS, adain_stylizer
 
 
 class AdaIN(TranslationTrainer):

@@ -6,6 +6,13 @@ import keras
 import tensorflow as tf
 
 from tf_imgtrans.configs import GANConfig
+from tf_imgtrans.models.stability import (
+    check_stabilisers,
+    ema_copy,
+    ema_decay_at,
+    lazy_r1,
+    update_ema,
+)
 from tf_imgtrans.precision import compute_dtype, loss_scaled
 
 
@@ -129,6 +136,51 @@ class TranslationTrainer(keras.Model):
     def trainable_variables_of(self, optimizer_name: str) -> list:
         """The variables that optimizer `optimizer_name` updates."""
         raise NotImplementedError
+
+    # === Stabilisers (tf_imgtrans.models.stability) ===
+
+    r1_gamma: float = GANConfig.r1_gamma
+    r1_every: int = GANConfig.r1_every
+    ema_decay: float = GANConfig.ema_decay
+
+    def set_stabilisers(
+        self, r1_gamma: float, r1_every: int, ema_decay: float, generators: list[str]
+    ) -> None:
+        """Sets R1 (γ, every k steps) and the generators' EMA (β; 0: none). With β > 0 each
+        network named in `generators` gets an EMA copy, `networks[name + "_ema"]` (so that
+        checkpoints keep it), which `inference_network(name)` returns."""
+        check_stabilisers(r1_gamma, r1_every, ema_decay)
+        self.r1_gamma, self.r1_every, self.ema_decay = float(r1_gamma), int(r1_every), ema_decay
+        if ema_decay > 0:
+            for name in generators:
+                if f"{name}_ema" not in self.networks:
+                    self.networks[f"{name}_ema"] = ema_copy(self.networks[name])
+        elif any(f"{name}_ema" in self.networks for name in generators):
+            raise ValueError("`ema_decay` cannot be switched off once a trainer has EMA copies.")
+        if r1_gamma > 0 and "d_r1" not in self.trackers:
+            self.trackers["d_r1"] = keras.metrics.Mean(name="d_r1")
+
+    def inference_network(self, name: str) -> keras.Model:
+        """The network to translate, sample, evaluate and save with: the EMA copy of network
+        `name` where the trainer keeps one, else the network itself."""
+        return self.networks.get(f"{name}_ema", self.networks[name])
+
+    def r1_term(self, step, discriminate, real) -> tf.Tensor:
+        """The discriminator's lazy R1 term at optimizer step `step` (0 when R1 is off), tracked
+        as "d_r1"."""
+        term = lazy_r1(step, self.r1_gamma, self.r1_every, discriminate, real)
+        if "d_r1" in self.trackers:
+            self.trackers["d_r1"].update_state(term)
+        return term
+
+    def update_emas(self, step) -> None:
+        """After generator step `step` (0-based): every EMA copy moves towards its network."""
+        if self.ema_decay <= 0:
+            return
+        decay = ema_decay_at(step, self.ema_decay)
+        for name, network in list(self.networks.items()):
+            if name.endswith("_ema"):
+                update_ema(network, self.networks[name[: -len("_ema")]], decay)
 
     def extra_state(self) -> dict[str, keras.Variable]:
         """Variables besides network weights and optimizer state that a checkpoint must keep

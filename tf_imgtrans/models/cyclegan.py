@@ -8,6 +8,7 @@ import tensorflow as tf
 from tf_imgtrans.checks import check_positive_int
 from tf_imgtrans.configs import CycleGANConfig
 from tf_imgtrans.distribute import replica_scale
+from tf_imgtrans.layers.image_pool import ImagePool
 from tf_imgtrans.losses import (
     check_gan_mode,
     discriminator_adversarial_loss,
@@ -16,7 +17,6 @@ from tf_imgtrans.losses import (
 )
 from tf_imgtrans.metrics import psnr, ssim
 from tf_imgtrans.models.base import TranslationTrainer, resolve_jit_compile
-from tf_imgtrans.models.image_pool import ImagePool
 
 TRAIN_LOSSES = (
     "g_loss",
@@ -124,6 +124,9 @@ class CycleGAN(TranslationTrainer):
         lambda_identity: float = CycleGANConfig.lambda_identity,
         pool_size: int = CycleGANConfig.pool_size,
         jit_compile: bool | str = "auto",
+        r1_gamma: float = CycleGANConfig.r1_gamma,
+        r1_every: int = CycleGANConfig.r1_every,
+        ema_decay: float = CycleGANConfig.ema_decay,
         **kwargs,
     ):
         """Sets the optimizers and the objective.
@@ -139,9 +142,14 @@ class CycleGAN(TranslationTrainer):
             pool_size: int. Fakes kept per domain for the discriminators (paper: 50); 0 shows
                 them only the newest fakes.
             jit_compile: bool or "auto" (XLA only where a GPU is present).
+            r1_gamma: float. R1 penalty γ on each discriminator's real images (0: off).
+            r1_every: int. Lazy R1: every k-th discriminator step, weighted by k.
+            ema_decay: float. β of both generators' EMA (0: none), which then translate,
+                sample, evaluate and are saved.
         """
         super().compile(jit_compile=resolve_jit_compile(jit_compile), **kwargs)
         self.gan_mode = check_gan_mode(gan_mode)
+        self.set_stabilisers(r1_gamma, r1_every, ema_decay, ["generator_AtoB", "generator_BtoA"])
         for name, value in (("lambda_cycle", lambda_cycle), ("lambda_identity", lambda_identity)):
             if value < 0:
                 raise ValueError(f"`{name}` must be >= 0. Received: {name}={value}")
@@ -172,7 +180,7 @@ class CycleGAN(TranslationTrainer):
         """Translates images of domain A with G_AB; given an `(a, b)` pair, translates `a`."""
         if isinstance(inputs, (tuple, list)):
             inputs = inputs[0]
-        return self.generator_ab(inputs, training=training)
+        return self.inference_network("generator_AtoB")(inputs, training=training)
 
     def trainable_variables_of(self, optimizer_name: str) -> list:
         if optimizer_name == "generators":
@@ -203,8 +211,11 @@ class CycleGAN(TranslationTrainer):
                 state[f"pool_{domain}.{name}"] = var
         return state
 
-    def generator_losses(self, real_a, real_b, training: bool = True) -> dict[str, tf.Tensor]:
-        """Every term of the generators' objective for one batch, and the generated images.
+    def generator_losses(
+        self, real_a, real_b, training: bool = True, inference: bool = False
+    ) -> dict[str, tf.Tensor]:
+        """Every term of the generators' objective for one batch, and the generated images
+        (`inference`: made by the inference generators, the EMA copies where there are some).
 
         Returns:
             dict with the losses "g_loss" (the weighted total), "g_gan_AtoB" (G_AB against D_B),
@@ -212,10 +223,14 @@ class CycleGAN(TranslationTrainer):
             "idt_B" (|G_AB(b) - b|₁), unweighted, and the images "fake_b", "fake_a", "rec_a",
             "rec_b". Identity terms are 0 when `lambda_identity` is 0.
         """
-        fake_b = self.generator_ab(real_a, training=training)
-        fake_a = self.generator_ba(real_b, training=training)
-        rec_a = self.generator_ba(fake_b, training=training)
-        rec_b = self.generator_ab(fake_a, training=training)
+        g_ab, g_ba = self.generator_ab, self.generator_ba
+        if inference:
+            g_ab = self.inference_network("generator_AtoB")
+            g_ba = self.inference_network("generator_BtoA")
+        fake_b = g_ab(real_a, training=training)
+        fake_a = g_ba(real_b, training=training)
+        rec_a = g_ba(fake_b, training=training)
+        rec_b = g_ab(fake_a, training=training)
         out = {
             "g_gan_AtoB": generator_adversarial_loss(
                 self.discriminator_b(fake_b, training=training), self.gan_mode
@@ -227,8 +242,8 @@ class CycleGAN(TranslationTrainer):
             "cycle_B": l1_loss(real_b, rec_b),
         }
         if self.lambda_identity > 0:
-            out["idt_A"] = l1_loss(real_a, self.generator_ba(real_a, training=training))
-            out["idt_B"] = l1_loss(real_b, self.generator_ab(real_b, training=training))
+            out["idt_A"] = l1_loss(real_a, g_ba(real_a, training=training))
+            out["idt_B"] = l1_loss(real_b, g_ab(real_b, training=training))
         else:
             out["idt_A"] = out["idt_B"] = tf.constant(0.0)
         lam, lam_idt = self.lambda_cycle, self.lambda_cycle * self.lambda_identity
@@ -250,6 +265,7 @@ class CycleGAN(TranslationTrainer):
             g = self.generator_losses(real_a, real_b, training=True)
             g_scaled = self.g_optimizer.scale_loss(g["g_loss"] * scale)
         self.g_optimizer.apply(g_tape.gradient(g_scaled, g_vars), g_vars)
+        self.update_emas(self.g_optimizer.iterations - 1)
 
         # --- Discriminators: real images vs fakes from the history pools (halved losses) ---
         pooled_b = self.pool_b(tf.stop_gradient(g["fake_b"]))
@@ -266,7 +282,11 @@ class CycleGAN(TranslationTrainer):
                 self.discriminator_b(pooled_b, training=True),
                 self.gan_mode,
             )
-            d_scaled = self.d_optimizer.scale_loss((d_a + d_b) * scale)
+            step = self.d_optimizer.iterations
+            r1 = self.r1_term(
+                step, lambda x: self.discriminator_a(x, training=True), real_a
+            ) + self.r1_term(step, lambda x: self.discriminator_b(x, training=True), real_b)
+            d_scaled = self.d_optimizer.scale_loss((d_a + d_b + r1) * scale)
         self.d_optimizer.apply(d_tape.gradient(d_scaled, d_vars), d_vars)
 
         values = {name: g[name] for name in TRAIN_LOSSES if name in g}
@@ -277,7 +297,7 @@ class CycleGAN(TranslationTrainer):
 
     def test_step(self, data):
         real_a, real_b, targets = split_batch(data)
-        g = self.generator_losses(real_a, real_b, training=False)
+        g = self.generator_losses(real_a, real_b, training=False, inference=True)
         names = VAL_METRICS
         for name in VAL_METRICS:
             self.val_trackers[name].update_state(g[name])
@@ -292,9 +312,7 @@ class CycleGAN(TranslationTrainer):
 
     def visuals(self, batch):
         real_a, real_b, _ = split_batch(batch)
-        fake_b = self.generator_ab(real_a, training=False)
-        fake_a = self.generator_ba(real_b, training=False)
-        rec_a = self.generator_ba(fake_b, training=False)
-        rec_b = self.generator_ab(fake_a, training=False)
+        g = self.generator_losses(real_a, real_b, training=False, inference=True)
+        fake_b, fake_a, rec_a, rec_b = g["fake_b"], g["fake_a"], g["rec_a"], g["rec_b"]
         titles = ["real A", "A->B", "A->B->A", "real B", "B->A", "B->A->B"]
         return titles, [real_a, fake_b, rec_a, real_b, fake_a, rec_b]

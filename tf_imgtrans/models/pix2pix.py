@@ -66,6 +66,9 @@ class Pix2Pix(TranslationTrainer):
         gan_mode: str = Pix2PixConfig.gan_mode,
         lambda_l1: float = Pix2PixConfig.lambda_l1,
         jit_compile: bool | str = "auto",
+        r1_gamma: float = Pix2PixConfig.r1_gamma,
+        r1_every: int = Pix2PixConfig.r1_every,
+        ema_decay: float = Pix2PixConfig.ema_decay,
         **kwargs,
     ):
         """Sets the optimizers and the objective.
@@ -76,9 +79,14 @@ class Pix2Pix(TranslationTrainer):
             gan_mode: str. "vanilla" (paper: BCE with logits), "lsgan" or "hinge".
             lambda_l1: float. Weight λ of the L1 term (paper: 100).
             jit_compile: bool or "auto" (XLA only where a GPU is present).
+            r1_gamma: float. R1 penalty γ on real targets (0: off; `models.stability`).
+            r1_every: int. Lazy R1: every k-th discriminator step, weighted by k.
+            ema_decay: float. β of the generator's EMA (0: none), which then translates,
+                samples, evaluates and is saved.
         """
         super().compile(jit_compile=resolve_jit_compile(jit_compile), **kwargs)
         self.gan_mode = check_gan_mode(gan_mode)
+        self.set_stabilisers(r1_gamma, r1_every, ema_decay, ["generator"])
         if lambda_l1 < 0:
             raise ValueError(f"`lambda_l1` must be >= 0. Received: lambda_l1={lambda_l1}")
         self.lambda_l1 = float(lambda_l1)
@@ -91,7 +99,7 @@ class Pix2Pix(TranslationTrainer):
         return [*self.trackers.values(), *self.val_trackers.values()]
 
     def call(self, inputs, training: bool = False):
-        return self.generator(inputs, training=training)
+        return self.inference_network("generator")(inputs, training=training)
 
     def trainable_variables_of(self, optimizer_name: str) -> list:
         return self.networks[optimizer_name].trainable_variables
@@ -111,7 +119,10 @@ class Pix2Pix(TranslationTrainer):
                 d_loss, d_real, d_fake = discriminator_adversarial_loss(
                     real_logits, fake_logits, self.gan_mode
                 )
-                d_scaled = self.d_optimizer.scale_loss(d_loss * scale)
+                r1 = self.r1_term(
+                    self.d_optimizer.iterations, lambda image: self._discriminate(x, image), y
+                )
+                d_scaled = self.d_optimizer.scale_loss((d_loss + r1) * scale)
             d_vars = self.discriminator.trainable_variables
             self.d_optimizer.apply(d_tape.gradient(d_scaled, d_vars), d_vars)
             # --- G: fool the updated D, and stay close to the target ---
@@ -121,6 +132,7 @@ class Pix2Pix(TranslationTrainer):
             g_scaled = self.g_optimizer.scale_loss(g_loss * scale)
         g_vars = self.generator.trainable_variables
         self.g_optimizer.apply(g_tape.gradient(g_scaled, g_vars), g_vars)
+        self.update_emas(self.g_optimizer.iterations - 1)
 
         values = {
             "g_loss": g_loss,
@@ -136,7 +148,7 @@ class Pix2Pix(TranslationTrainer):
 
     def test_step(self, data):
         x, y = data[0], data[1]
-        fake = self.generator(x, training=False)
+        fake = self.inference_network("generator")(x, training=False)
         self.val_trackers["l1"].update_state(l1_loss(y, fake))
         self.val_trackers["psnr"].update_state(psnr(fake, y))
         self.val_trackers["ssim"].update_state(ssim(fake, y))
@@ -144,4 +156,5 @@ class Pix2Pix(TranslationTrainer):
 
     def visuals(self, batch):
         x, y = batch[0], batch[1]
-        return ["input", "output", "target"], [x, self.generator(x, training=False), y]
+        fake = self.inference_network("generator")(x, training=False)
+        return ["input", "output", "target"], [x, fake, y]

@@ -1,11 +1,14 @@
 """Generators and discriminators: plain Keras models that know nothing of training."""
 
-from tf_imgtrans.networks.adain import (
-    ADAIN_LAYERS,
+from tf_imgtrans.layers import (
     AdaptiveInstanceNormalization,
     CropToReference,
     FixedStyleAdaIN,
     PadToMultiple,
+    VGGPreprocess,
+)
+from tf_imgtrans.networks.adain import (
+    ADAIN_LAYERS,
     adain_decoder,
     adain_encoder,
     adain_stylizer,
@@ -28,7 +31,7 @@ from tf_imgtrans.networks.registry import (
 from tf_imgtrans.networks.resnet import residual_block, resnet_generator
 from tf_imgtrans.networks.transform_net import style_transfer_net
 from tf_imgtrans.networks.unet import UPSAMPLINGS, unet_generator
-from tf_imgtrans.networks.vgg import VGGPreprocess, VGGWeightsError, vgg_features
+from tf_imgtrans.networks.vgg import VGGWeightsError, vgg_features
 
 __all__ = [
     "ADAIN_LAYERS",

@@ -21,6 +21,16 @@ def receptive_field(layers: list[tuple[int, int]]) -> int:
     return r
 
 
+def spectral(layer: keras.layers.Layer, enabled: bool) -> keras.layers.Layer:
+    """`layer` wrapped in `keras.layers.SpectralNormalization` when `enabled` (named
+    `<layer>_sn`, in the layer's dtype), else `layer` itself."""
+    if not enabled:
+        return layer
+    return keras.layers.SpectralNormalization(
+        layer, name=f"{layer.name}_sn", dtype=layer.dtype_policy
+    )
+
+
 def patchgan_discriminator(
     n_layers: int = 3,
     ndf: int = 64,
@@ -28,6 +38,7 @@ def patchgan_discriminator(
     input_channels: int = 6,
     image_size: int | None = None,
     name: str | None = None,
+    spectral_norm: bool = False,
 ) -> keras.Model:
     """The PatchGAN discriminator: one real/fake logit per overlapping patch.
 
@@ -44,6 +55,8 @@ def patchgan_discriminator(
         input_channels: int. 6 for a conditional (Pix2Pix), 3 for an unconditional (CycleGAN) one.
         image_size: int or None. Fixes the input size when given; None accepts any size.
         name: str, optional. Model name.
+        spectral_norm: bool. Wrap every convolution in `keras.layers.SpectralNormalization`
+            (Miyato et al. 2018; one power iteration per training call).
 
     Example:
     >>> d = patchgan_discriminator(n_layers=2, ndf=8)
@@ -69,7 +82,7 @@ def patchgan_discriminator(
         last = i == n_layers + 1
         nf = 1 if last else ndf * min(2**i, 8)
         x = keras.layers.ZeroPadding2D(1, name=f"conv{i}_pad")(x)
-        x = keras.layers.Conv2D(
+        conv = keras.layers.Conv2D(
             nf,
             kernel,
             strides=stride,
@@ -77,7 +90,8 @@ def patchgan_discriminator(
             kernel_initializer=conv_init(),
             name=f"conv{i}",
             dtype="float32" if last else None,
-        )(x)
+        )
+        x = spectral(conv, spectral_norm)(x)
         if last:
             break
         if i > 0:
@@ -94,6 +108,7 @@ def pixel_discriminator(
     input_channels: int = 6,
     image_size: int | None = None,
     name: str | None = None,
+    spectral_norm: bool = False,
 ) -> keras.Model:
     """The 1×1 "PixelGAN": classifies every pixel on its own (1×1 convolutions only).
 
@@ -103,19 +118,23 @@ def pixel_discriminator(
         input_channels: int. Channels of the input.
         image_size: int or None. Fixes the input size when given.
         name: str, optional. Model name.
+        spectral_norm: bool. Spectral normalisation of the three convolutions.
     """
     check_norm(norm)
     bias = uses_bias(norm)
     inputs = keras.Input((image_size, image_size, input_channels), name="image")
-    x = keras.layers.Conv2D(ndf, 1, kernel_initializer=conv_init(), name="conv0")(inputs)
+    conv0 = keras.layers.Conv2D(ndf, 1, kernel_initializer=conv_init(), name="conv0")
+    x = spectral(conv0, spectral_norm)(inputs)
     x = OutputGradLeakyReLU(0.2, name="conv0_lrelu")(x)
-    x = keras.layers.Conv2D(
+    conv1 = keras.layers.Conv2D(
         ndf * 2, 1, use_bias=bias, kernel_initializer=conv_init(), name="conv1"
-    )(x)
+    )
+    x = spectral(conv1, spectral_norm)(x)
     layer = norm_layer(norm, name="conv1_norm")
     x = layer(x) if layer is not None else x
     x = OutputGradLeakyReLU(0.2, name="conv1_lrelu")(x)
-    x = keras.layers.Conv2D(
+    conv2 = keras.layers.Conv2D(
         1, 1, use_bias=bias, kernel_initializer=conv_init(), name="conv2", dtype="float32"
-    )(x)
+    )
+    x = spectral(conv2, spectral_norm)(x)
     return keras.Model(inputs, x, name=name or "pixelgan_1")

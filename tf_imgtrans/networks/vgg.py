@@ -20,14 +20,14 @@ from collections.abc import Mapping, Sequence
 
 import keras
 import numpy as np
-from keras import ops
+
+from tf_imgtrans.layers.preprocess import VGGPreprocess
 
 ARCHS: dict[str, tuple[int, ...]] = {"vgg16": (2, 2, 3, 3, 3), "vgg19": (2, 2, 4, 4, 4)}
 """Convolutions per block of each architecture."""
 
 FILTERS = (64, 128, 256, 512, 512)
 POOLINGS = ("max", "avg")
-CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
 WEIGHTS_ENV = "TF_IMGTRANS_VGG_WEIGHTS"
 """Environment variable naming a local weights file to use for weights="imagenet"."""
 
@@ -71,27 +71,6 @@ def canonical_layer(name: str, arch: str = "vgg16") -> str:
             f"Received: layer={name!r}"
         )
     return canonical
-
-
-@keras.saving.register_keras_serializable(package="tf_imgtrans")
-class VGGPreprocess(keras.layers.Layer):
-    """Maps RGB images in [-1, 1] to the "caffe" input of VGG: BGR, 0..255, ImageNet mean removed.
-
-    The same numbers as `keras.applications.vgg16.preprocess_input((x + 1) * 127.5)`.
-
-    Example:
-    >>> y = VGGPreprocess()(ops.ones((1, 2, 2, 3)))  # white
-    >>> [round(float(v), 3) for v in y[0, 0, 0]]
-    [151.061, 138.221, 131.32]
-    """
-
-    def call(self, inputs):
-        x = (ops.cast(inputs, self.compute_dtype) + 1.0) * 127.5
-        x = ops.flip(x, axis=-1)  # RGB -> BGR
-        return x - ops.convert_to_tensor(CAFFE_MEAN_BGR, dtype=self.compute_dtype)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
 
 
 def vgg_features(

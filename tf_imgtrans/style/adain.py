@@ -9,11 +9,10 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
+from tf_imgtrans.layers import adain, feature_stats
 from tf_imgtrans.networks.adain import (
     ADAIN_LAYERS,
-    adain,
     blend_stats,
-    feature_stats,
     fixed_style_generator,
     split_stylizer,
 )

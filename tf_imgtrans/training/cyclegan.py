@@ -6,8 +6,8 @@ from tf_imgtrans.configs import CycleGANConfig
 from tf_imgtrans.data import load_unpaired_dataset, resolve_unpaired_spec, unpaired_splits
 from tf_imgtrans.models import CycleGAN
 from tf_imgtrans.precision import precision_scope
-from tf_imgtrans.training.gan import build_discriminator, build_generator
-from tf_imgtrans.training.run import RunData, RunResult, Trainer, first_batch, make_optimizer
+from tf_imgtrans.training.gan import build_discriminator, build_generator, gan_compile_args
+from tf_imgtrans.training.run import RunData, RunResult, Trainer, first_batch
 
 GENERATOR_FILES = {
     "generator_AtoB": "generator_AtoB.keras",
@@ -37,8 +37,7 @@ def build_cyclegan(config: CycleGANConfig) -> CycleGAN:
         ]
     model = CycleGAN(*networks, name="cyclegan")
     model.compile(
-        g_optimizer=make_optimizer(config.optimizer, config.lr, config.beta_1),
-        d_optimizer=make_optimizer(config.optimizer, config.lr, config.beta_1),
+        **gan_compile_args(config),
         gan_mode=config.gan_mode,
         lambda_cycle=config.lambda_cycle,
         lambda_identity=config.lambda_identity,

@@ -6,8 +6,8 @@ from tf_imgtrans.configs import Pix2PixConfig
 from tf_imgtrans.data import available_splits, load_paired_dataset, resolve_paired_spec
 from tf_imgtrans.models import Pix2Pix
 from tf_imgtrans.precision import precision_scope
-from tf_imgtrans.training.gan import build_discriminator, build_generator
-from tf_imgtrans.training.run import RunData, RunResult, Trainer, first_batch, make_optimizer
+from tf_imgtrans.training.gan import build_discriminator, build_generator, gan_compile_args
+from tf_imgtrans.training.run import RunData, RunResult, Trainer, first_batch
 
 
 def unet_downs_for(image_size: int) -> int:
@@ -33,8 +33,7 @@ def build_pix2pix(config: Pix2PixConfig) -> Pix2Pix:
         discriminator = build_discriminator(config, input_channels=6)
     model = Pix2Pix(generator, discriminator, name="pix2pix")
     model.compile(
-        g_optimizer=make_optimizer(config.optimizer, config.lr, config.beta_1),
-        d_optimizer=make_optimizer(config.optimizer, config.lr, config.beta_1),
+        **gan_compile_args(config),
         gan_mode=config.gan_mode,
         lambda_l1=config.lambda_l1,
     )

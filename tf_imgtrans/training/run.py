@@ -48,6 +48,12 @@ class RunResult:
     paths: dict[str, str]
 
 
+def saved_network(model: keras.Model, name: str) -> keras.Model:
+    """The network `name` of a trainer as it is saved: its EMA copy where it keeps one."""
+    inference = getattr(model, "inference_network", None)
+    return inference(name) if inference is not None else model.networks[name]
+
+
 class SaveNetworks(keras.callbacks.Callback):
     """After every epoch whose losses are finite, saves the named networks of the trainer
     (`model.networks[name]`) as standalone `.keras` files, atomically, so the newest usable
@@ -65,7 +71,7 @@ class SaveNetworks(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if epoch_is_good(self.model, logs):
             for name, path in self.files.items():
-                atomic_save_model(self.model.networks[name], path)
+                atomic_save_model(saved_network(self.model, name), path)
 
 
 def load_config_file(out: str) -> dict | None:
@@ -227,7 +233,7 @@ def fit_run(
         ).history
     for name, path in network_files.items():
         if chief and not os.path.isfile(path):
-            atomic_save_model(model.networks[name], path)
+            atomic_save_model(saved_network(model, name), path)
     return RunResult(out, model, history, initial_epoch, paths)
 
 

@@ -1,4 +1,4 @@
-"""The CycleGAN image history pool (tf_imgtrans.models.image_pool)."""
+"""The CycleGAN image history pool (tf_imgtrans.layers.image_pool)."""
 
 import keras
 import numpy as np
