@@ -151,3 +151,15 @@ def test_harness_tells_learning_from_not_learning(tiny_task):
     assert curve[-1] > curve[0] + 1.0, curve
     assert curve[-1] > psnrs[-1] + 1.0
     assert beats_baselines(learned)
+
+
+def test_train_mode_translation_leaves_the_moving_statistics_alone():
+    learner = tiny_pix2pix(0, 2e-4)
+    keras_train = KerasLearner(learner.model, inference_training=True)
+    x = np.random.default_rng(3).uniform(-1, 1, (3, 32, 32, 3)).astype(np.float32)
+    before = [v.numpy().copy() for v in learner.model.non_trainable_variables]
+    out = keras_train.translate(x)
+    after = [v.numpy() for v in learner.model.non_trainable_variables]
+    assert all(np.array_equal(a, b) for a, b in zip(before, after, strict=True))
+    # Batch statistics of one image differ from the (initial) moving statistics.
+    assert out.shape == x.shape and not np.allclose(out, learner.translate(x), atol=1e-3)

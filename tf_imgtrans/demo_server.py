@@ -1,5 +1,6 @@
-"""The web demo's server: the page in `web_demo/`, the TF.js files it needs from
-`web_demo/node_modules`, and the exported TF.js models of a folder, on 127.0.0.1 only.
+"""The web demo's server: the page shipped in the package (`tf_imgtrans/web_demo/`), the TF.js
+files it needs from a node_modules folder (`web_demo/node_modules` of a checkout, or
+$TF_IMGTRANS_NODE_MODULES), and the exported TF.js models of a folder, on 127.0.0.1 only.
 
 Routes (GET and HEAD):
 
@@ -28,7 +29,7 @@ import os
 import threading
 import urllib.parse
 
-from tf_imgtrans.export.node import find_node_modules, repo_web_demo
+from tf_imgtrans.export.node import PAGE_DIR, find_node_modules
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -242,7 +243,8 @@ class DemoServer:
         models_dir: str. A folder holding TF.js exports (folders with model.json, weight shards
             and manifest.json), found up to `SEARCH_DEPTH` levels down.
         port: int. 0 picks a free port.
-        page_dir: str or None. The page's folder; default the repository's `web_demo/`.
+        page_dir: str or None. The page's folder; default the one shipped in the package
+            (`tf_imgtrans/web_demo/`).
         verbose: bool. Log every request to stderr.
 
     Raises:
@@ -259,11 +261,11 @@ class DemoServer:
         verbose: bool = False,
     ):
         self.models_dir = check_models_dir(models_dir)
-        self.page_dir = os.path.abspath(page_dir or repo_web_demo())
+        self.page_dir = os.path.abspath(page_dir or PAGE_DIR)
         if not os.path.isfile(os.path.join(self.page_dir, "index.html")):
             raise FileNotFoundError(
-                f"The web demo page is missing: no index.html in {self.page_dir}. Run from a "
-                "source checkout of tf_imgtrans (pip install -e .), which has web_demo/."
+                f"The web demo page is missing: no index.html in {self.page_dir}. Pass the folder "
+                "of a page that has one, or reinstall tf_imgtrans (its wheel ships the page)."
             )
         self.node_modules = find_node_modules()
         self.verbose = verbose

@@ -368,11 +368,17 @@ class KerasLearner:
         model: a compiled `TranslationTrainer` whose `call` translates A → B (Pix2Pix,
             CycleGAN, …) and whose `train_step` takes (a, b) batches.
         batch_size: int.
+        inference_training: bool. Translate with `training=True` instead, one image at a time
+            (batch statistics, dropout on: how the reference's `test.py` translates by default);
+            batch-norm moving statistics are left as they were.
     """
 
-    def __init__(self, model: keras.Model, batch_size: int = 1):
+    def __init__(self, model: keras.Model, batch_size: int = 1, inference_training: bool = False):
         self.model, self.batch_size = model, batch_size
-        self._translate = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
+        self.inference_training = inference_training
+        self._translate = tf.function(
+            lambda x: model(x, training=inference_training), reduce_retracing=True
+        )
 
     def train(self, a: np.ndarray, b: np.ndarray) -> dict[str, float]:
         ds = tf.data.Dataset.from_tensor_slices((a, b)).batch(self.batch_size, drop_remainder=True)
@@ -380,8 +386,18 @@ class KerasLearner:
         return {k: float(v[-1]) for k, v in history.history.items()}
 
     def translate(self, x: np.ndarray) -> np.ndarray:
-        out = [np.asarray(self._translate(x[i : i + 8]), np.float32) for i in range(0, len(x), 8)]
-        return np.concatenate(out)
+        step = 1 if self.inference_training else 8
+        # training=True moves batch-norm statistics and seeds: they are put back afterwards.
+        state = (
+            [v.numpy() for v in self.model.non_trainable_variables]
+            if self.inference_training
+            else []
+        )
+        out = [np.asarray(self._translate(x[i : i + step])) for i in range(0, len(x), step)]
+        if self.inference_training:
+            for v, value in zip(self.model.non_trainable_variables, state, strict=True):
+                v.assign(value)
+        return np.concatenate(out).astype(np.float32)
 
 
 # === The harness ===

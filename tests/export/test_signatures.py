@@ -17,7 +17,7 @@ from tf_imgtrans.export import (
     export_model,
     export_saved_model,
 )
-from tf_imgtrans.export.graph import pad_to_multiple, parse_size, reflect_indices
+from tf_imgtrans.export.graph import graph_pad_to_multiple, parse_size, reflect_indices
 
 
 @pytest.mark.parametrize("size, target", [(5, 8), (5, 32), (1, 4), (2, 9), (7, 7), (70, 256)])
@@ -31,7 +31,7 @@ def test_pad_to_multiple_matches_inference_padding():
     from tf_imgtrans.inference import pad_to_multiple as numpy_pad
 
     x = np.random.default_rng(0).normal(size=(1, 10, 13, 3)).astype(np.float32)
-    got, h, w = pad_to_multiple(tf.constant(x), 8, minimum=24)
+    got, h, w = graph_pad_to_multiple(tf.constant(x), 8, minimum=24)
     np.testing.assert_array_equal(got.numpy()[0], numpy_pad(x[0], 8, 24)[0])
     assert (int(h), int(w)) == (10, 13)
 

@@ -84,6 +84,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "VGG16, named so), inception, vgg16, none",
     )
     parser.add_argument("--precision", default="auto", help="ours' precision (default: auto)")
+    parser.add_argument(
+        "--ours-inference",
+        default="eval",
+        choices=("eval", "train"),
+        help="how ours translates held-out images: eval (training=False, the package's way) or "
+        "train (batch statistics and dropout, as the reference's test.py; an ablation)",
+    )
     parser.add_argument("--threads", type=int, default=None, help="threads per run (default all)")
     parser.add_argument("--out", default=None, help="folder for the PNGs and quality.json")
     parser.add_argument(
@@ -267,6 +274,7 @@ def run(args: argparse.Namespace) -> dict:
                         "impl": impl, "model": model, "image_size": args.image_size,
                         "batch_size": 1, "arch": arch, "seed": seed, "data": data,
                         "checkpoints": at, "precision": args.precision, "threads": args.threads,
+                        "inference": args.ours_inference,
                     }  # fmt: skip
                     start = time.perf_counter()
                     points = run_worker(spec, folder)

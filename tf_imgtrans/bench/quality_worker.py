@@ -60,7 +60,7 @@ def tf_learner(spec: dict):
     model, size, arch, batch = spec["model"], spec["image_size"], spec["arch"], spec["batch_size"]
     if spec["impl"] == "ours":
         trainer = our_trainer(model, size, arch, spec.get("precision", "auto"))
-        return KerasLearner(trainer, batch)
+        return KerasLearner(trainer, batch, spec.get("inference") == "train")
     step, nets = tutorial_trainer(model, size, arch)
     # The pix2pix tutorial translates with training=True; the CycleGAN tutorial with the default.
     return TutorialLearner(step, nets[0], batch, training=model == "pix2pix")

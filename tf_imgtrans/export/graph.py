@@ -75,13 +75,13 @@ def reflect_indices(length: tf.Tensor, size: tf.Tensor) -> tf.Tensor:
     return tf.where(j < size, j, period - j)
 
 
-def pad_to_multiple(
+def graph_pad_to_multiple(
     x: tf.Tensor, multiple: int, minimum: int = 1
 ) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
     """Reflect-pads an NHWC tensor at the bottom and right so H and W become multiples of
-    `multiple` and at least `minimum`, as `tf_imgtrans.inference.pad_to_multiple` does. Returns
-    the padded tensor and the original height and width. Sizes known when tracing that need no
-    padding are left alone."""
+    `multiple` and at least `minimum`, inside a graph: what `tf_imgtrans.inference.pad_to_multiple`
+    does to an (H, W, C) array (tested equal). Returns the padded tensor and the original height
+    and width. Sizes known when tracing that need no padding are left alone."""
     h_static, w_static = x.shape[1], x.shape[2]
     shape = tf.shape(x)
     h, w = shape[1], shape[2]
@@ -107,7 +107,7 @@ def float_function(
     """float32 [-1, 1] (batch, H, W, 3) → {"image": float32 [-1, 1] (batch, H, W, 3)}."""
 
     def serve_float(image):
-        x, h, w = pad_to_multiple(image, multiple, minimum)
+        x, h, w = graph_pad_to_multiple(image, multiple, minimum)
         y = model(x, training=False)
         y = tf.cast(y, tf.float32)  # mixed-precision generators return float16 otherwise
         return {"image": y[:, :h, :w, :]}

@@ -18,10 +18,14 @@ NPM_PACKAGES = ("@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm")
 
 
 def repo_web_demo() -> str:
-    """The repository's web_demo/ folder: in a source checkout (pip install -e .) the package
-    sits beside it."""
-    package_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return os.path.join(os.path.dirname(package_dir), "web_demo")
+    """The repository's web_demo/ folder (package.json, node_modules, tools): in a source
+    checkout (pip install -e .) the package sits beside it."""
+    return os.path.join(os.path.dirname(PACKAGE_DIR), "web_demo")
+
+
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PAGE_DIR = os.path.join(PACKAGE_DIR, "web_demo")
+"""The web demo's page (index.html, css/, js/), shipped inside the package."""
 
 
 def _repo_node_modules() -> str:
@@ -39,8 +43,10 @@ def find_node_modules() -> str:
     if missing:
         raise ExportToolError(
             f"Running TF.js models needs the npm packages {list(NPM_PACKAGES)}; {missing} not "
-            f"found in {folder}. Run `npm ci --prefix web_demo` in the repository, or set "
-            f"{NODE_MODULES_ENV} to a node_modules folder that has them."
+            f"found in {folder}. Run `npm ci --prefix web_demo` in the repository (or, with an "
+            f"installed wheel, `npm install --prefix DIR @tensorflow/tfjs@4.22.0 @tensorflow/"
+            f"tfjs-backend-wasm@4.22.0`), or set {NODE_MODULES_ENV} to a node_modules folder "
+            "that has them."
         )
     return folder
 

@@ -23,7 +23,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tf_imgtrans.export.graph import Size, pad_to_multiple
+from tf_imgtrans.export.graph import Size, graph_pad_to_multiple
 from tf_imgtrans.export.parity import (
     compare,
     latency_ms,
@@ -59,8 +59,8 @@ def stylizer_function(model: keras.Model):
     relu4_1 = ADAIN_LAYERS[-1]
 
     def serve_stylizer(content, style, alpha):
-        x, h, w = pad_to_multiple(content, multiple, multiple)  # (1, H8, W8, 3)
-        style, _, _ = pad_to_multiple(style, 1, multiple)  # only styles under 8 px are padded
+        x, h, w = graph_pad_to_multiple(content, multiple, multiple)  # (1, H8, W8, 3)
+        style, _, _ = graph_pad_to_multiple(style, 1, multiple)  # only styles under 8 px are padded
         c = tf.cast(encoder(x, training=False)[relu4_1], tf.float32)  # (1, H8/8, W8/8, 512)
         s = encoder(style, training=False)[relu4_1]
         t = adain(c, *feature_stats(s, epsilon), epsilon)
