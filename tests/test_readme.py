@@ -46,7 +46,7 @@ TINY = {
     "bench infer_speed": ["--quick", "--model", "unet_256", "--sizes", "64"],
     "bench data_speed": ["--quick"],
     "bench precision_quality": ["--quick", "--model", "pix2pix"],
-    "bench quality": ["--quick", "--impl", "ours", "--feature-space", "none"],
+    "bench quality": ["--quick", "--impl", "ours", "--task", "facades", "--feature-space", "none"],
     "demo": ["--epochs", "1", "--image-size", "64", "--n-train", "6", "--steps-per-epoch", "2"],
     "serve-demo": ["--port", "0"],
 }  # fmt: skip
