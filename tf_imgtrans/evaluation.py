@@ -22,6 +22,7 @@ step and the PyTorch reference side by side, each in its own process.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import statistics
 from collections.abc import Callable, Sequence
@@ -204,7 +205,12 @@ class QualityTask:
         return load_unpaired_dataset(self.root, split, **common)
 
     def held_out(self) -> tuple[np.ndarray, np.ndarray]:
-        """(inputs, ground truth), float32 (n, H, W, 3) in [-1, 1]: the test split, A → B."""
+        """(inputs, ground truth), float32 (n, H, W, 3) in [-1, 1]: the test split, A → B
+        (decoded once; the harness, the baselines and `describe` share it)."""
+        return self._held_out
+
+    @functools.cached_property
+    def _held_out(self) -> tuple[np.ndarray, np.ndarray]:
         if self.kind == "paired":
             ds = self._dataset("test", augment=False, shuffle=False)
         else:
