@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tf_imgtrans import training
-from tf_imgtrans.curves import checkpoints, learning_curve
+from tf_imgtrans.curves import checkpoints, learning_curve, timed_learning_curve
 from tf_imgtrans.evaluation import (
     PIXEL_METRICS,
     FeatureSpace,
@@ -102,6 +102,37 @@ def test_learning_curve_trains_up_to_each_checkpoint():
     assert all(p["finite"] for p in points)
     with pytest.raises(ValueError, match="the last checkpoint needs 10"):
         learning_curve(_Counting(), stream, stream, held, [0, 10])
+
+
+class _Clock:
+    """A fake training clock: each batch a learner trains takes 10 ms."""
+
+    now = 0.0
+
+    def perf_counter(self):
+        return self.now
+
+
+def test_timed_learning_curve_checkpoints_at_equal_times(monkeypatch):
+    import tf_imgtrans.curves as curves
+
+    clock = _Clock()
+    monkeypatch.setattr(curves, "time", clock)
+
+    class Slow(_Counting):
+        def train(self, a, b):
+            clock.now += 0.01 * len(a) / self.batch_size
+            return super().train(a, b)
+
+    stream = np.zeros((400, 4, 4, 3), np.uint8)
+    held = np.zeros((2, 4, 4, 3), np.float32)
+    points = timed_learning_curve(Slow(), stream, stream, held, seconds=0.3, evals=3, chunk=4)
+    # Chunks of 4 batches (40 ms): the checkpoints at 0.1, 0.2, 0.3 s come after 3, 5, 8 chunks.
+    assert [p["images"] for p in points] == [0, 24, 40, 64]
+    np.testing.assert_allclose([p["wall_s"] for p in points], [0.0, 0.12, 0.2, 0.32])
+    assert [p["outputs"][0, 0, 0, 0] for p in points] == pytest.approx([0, 0.24, 0.4, 0.64])
+    with pytest.raises(ValueError, match="ran out after"):
+        timed_learning_curve(Slow(), stream[:8], stream[:8], held, seconds=1.0, evals=2)
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,10 @@ TINY = {
         "--data", "builtin:facades2night?n_train=4&n_test=2", "--epochs", "1",
         "--image-size", "64", *NETS,
     ],
+    "train cut": [
+        "--data", "builtin:facades2night?n_train=4&n_test=2", "--epochs", "1",
+        "--image-size", "64", "--n-blocks", "1", "--num-patches", "32", *NETS,
+    ],
     "evaluate": [
         "--data", "builtin:facades2night?n_train=4&n_test=2", "--image-size", "64",
         "--kid-subsets", "2", "--kid-subset-size", "2",

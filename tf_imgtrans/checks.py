@@ -55,3 +55,20 @@ def check_one_of(name: str, value: T, choices: Collection) -> T:
     if value not in choices:
         raise ValueError(f"`{name}` must be one of {choices}. Received: {name}={value!r}")
     return value
+
+
+def check_non_negative(name: str, value: object, positive: bool = False) -> float:
+    """Checks that `value` is a real number >= 0 (> 0 with `positive`), and returns it as a
+    float (loss weights, temperatures).
+
+    Raises:
+        ValueError: `value` is not such a number.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        ok = False
+    else:
+        ok = value > 0 or not positive
+    if not ok:
+        what = "a number > 0" if positive else "a number >= 0"
+        raise ValueError(f"`{name}` must be {what}. Received: {name}={value!r}")
+    return float(value)

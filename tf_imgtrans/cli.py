@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "tf_imgtrans.commands.style_train",
     "tf_imgtrans.commands.export",
     "tf_imgtrans.commands.cyclegan",
+    "tf_imgtrans.commands.cut",
     "tf_imgtrans.commands.evaluate",
     "tf_imgtrans.commands.bench",
     "tf_imgtrans.commands.serve_demo",

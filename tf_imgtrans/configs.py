@@ -95,11 +95,10 @@ class Pix2PixConfig(GANConfig):
 
 
 @dataclass
-class CycleGANConfig(GANConfig):
-    """Every setting of a CycleGAN run. Defaults are the paper's: 256×256 crops of 286×286
-    images, batch 1, ResNet generators with 9 blocks (6 below 256 px), 70×70 PatchGANs with
-    instance norm, LSGAN, λ = 10, identity 0.5·λ, pools of 50, Adam 2e-4 (β1 0.5), 200 epochs of
-    which the last 100 decay linearly to zero."""
+class UnpairedConfig(GANConfig):
+    """What the unpaired trainers share (CycleGAN, CUT): two image domains, 256×256 crops of
+    286×286 images, batch 1, ResNet generators with 9 blocks (6 below 256 px), 70×70 PatchGANs
+    with instance norm, LSGAN, Adam 2e-4 (β1 0.5)."""
 
     data: str = "builtin:facades2night"
     load_size: int | None = None  # None: image_size · 286/256
@@ -107,17 +106,79 @@ class CycleGANConfig(GANConfig):
     norm: str = "instance"
     dropout: float = 0.0
     gan_mode: str = "lsgan"
-    lambda_cycle: float = 10.0
-    lambda_identity: float = 0.5
-    pool_size: int = 50
-
-    settings_name = "CycleGAN"
 
     @property
     def resolved_n_blocks(self) -> int:
         if self.n_blocks is not None:
             return self.n_blocks
         return 9 if self.image_size >= 256 else 6
+
+
+@dataclass
+class CycleGANConfig(UnpairedConfig):
+    """Every setting of a CycleGAN run. Defaults are the paper's: those of `UnpairedConfig`,
+    λ = 10, identity 0.5·λ, pools of 50, 200 epochs of which the last 100 decay linearly to
+    zero."""
+
+    lambda_cycle: float = 10.0
+    lambda_identity: float = 0.5
+    pool_size: int = 50
+
+    settings_name = "CycleGAN"
+
+
+# CUT's two modes (Park et al. 2020, and the reference implementation's defaults): the settings
+# a mode sets where the user did not set them.
+CUT_MODES: dict[str, dict] = {
+    "cut": {"lambda_nce": 1.0, "nce_idt": True, "flip_equivariance": False, "epochs": 400},
+    "fastcut": {"lambda_nce": 10.0, "nce_idt": False, "flip_equivariance": True, "epochs": 200},
+}  # fmt: skip
+# The share of the epochs whose learning rate decays linearly to 0 (reference: 200 + 200, 150 + 50).
+CUT_DECAY_SHARE = {"cut": 0.5, "fastcut": 0.25}
+
+
+def cut_mode_settings(mode: str, **given) -> dict:
+    """The settings of CUT mode `mode` ("cut" or "fastcut"), each one in `given` that is not
+    None taking its place."""
+    if mode not in CUT_MODES:
+        raise ValueError(f"`mode` must be one of {sorted(CUT_MODES)}. Received: mode={mode!r}")
+    unknown = sorted(set(given) - set(CUT_MODES[mode]))
+    if unknown:
+        raise ValueError(f"CUT modes do not set {unknown}; they set {sorted(CUT_MODES[mode])}")
+    return {k: v if given.get(k) is None else given[k] for k, v in CUT_MODES[mode].items()}
+
+
+@dataclass
+class CUTConfig(UnpairedConfig):
+    """Every setting of a CUT or FastCUT run (Park et al. 2020). Defaults are the paper's: those
+    of `UnpairedConfig`, no image pool, GAN weight 1, PatchNCE on five layers of the generator's
+    encoder (256 patches each, 256-d projections, temperature 0.07); CUT: λ_NCE = 1 with the
+    identity PatchNCE on domain-B images, 400 epochs (the last 200 decaying); FastCUT: λ_NCE =
+    10, no identity term, flip-equivariance, 200 epochs (the last 50 decaying). Fields left None
+    take their mode's value when the config is made (`decay_epochs` its share of `epochs`)."""
+
+    mode: str = "cut"  # "cut" or "fastcut"
+    epochs: int | None = None  # None: the mode's (CUT 400, FastCUT 200)
+    decay_epochs: int | None = None  # None: the mode's share (CUT 1/2, FastCUT 1/4)
+    lambda_gan: float = 1.0
+    lambda_nce: float | None = None  # None: the mode's (CUT 1, FastCUT 10)
+    nce_idt: bool | None = None  # identity PatchNCE on B images; None: the mode's (CUT only)
+    flip_equivariance: bool | None = None  # None: the mode's (FastCUT only)
+    nce_layers: str = "auto"  # comma-separated generator layer names; auto: the paper's five
+    num_patches: int = 256  # patches sampled per layer and image
+    nce_temperature: float = 0.07
+    projection_units: int = 256  # width of each layer's 2-layer MLP projection head
+
+    settings_name = "CUT"
+
+    def __post_init__(self):
+        resolved = cut_mode_settings(
+            self.mode, **{name: getattr(self, name) for name in CUT_MODES["cut"]}
+        )
+        for name, value in resolved.items():
+            setattr(self, name, value)
+        if self.decay_epochs is None:
+            self.decay_epochs = round(self.epochs * CUT_DECAY_SHARE[self.mode])
 
 
 @dataclass
@@ -171,11 +232,15 @@ class AdaINConfig(StyleConfig):
 
 
 __all__ = [
+    "CUT_MODES",
     "AdaINConfig",
+    "CUTConfig",
     "CycleGANConfig",
     "FastStyleConfig",
     "GANConfig",
     "Pix2PixConfig",
     "RunConfig",
     "StyleConfig",
+    "UnpairedConfig",
+    "cut_mode_settings",
 ]

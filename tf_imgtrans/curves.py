@@ -71,18 +71,74 @@ def learning_curve(
             f"The stream holds {len(stream_a)} A and {len(stream_b)} B images; the last "
             f"checkpoint needs {at[-1]} of each."
         )
-    points, wall, done, losses, finite = [], 0.0, 0, {}, True
+    run = _Run(learner, stream_a, stream_b, held_inputs, progress)
     for count in at:
-        if count > done:
-            a, b = float_pixels(stream_a[done:count]), float_pixels(stream_b[done:count])
-            start = time.perf_counter()
-            losses = learner.train(a, b)
-            wall += time.perf_counter() - start
-            done = count
-            finite = finite and all(math.isfinite(v) for v in losses.values())
-        outputs = np.asarray(learner.translate(held_inputs), np.float32)
-        point = {"images": count, "wall_s": wall, "outputs": outputs, "losses": losses}
-        points.append({**point, "finite": finite})
-        if progress is not None:
-            progress(points[-1])
-    return points
+        run.train_to(count)
+        run.checkpoint()
+    return run.points
+
+
+def timed_learning_curve(
+    learner: Learner,
+    stream_a: np.ndarray,
+    stream_b: np.ndarray,
+    held_inputs: np.ndarray,
+    seconds: float,
+    evals: int,
+    chunk: int = 4,
+    progress: Callable[[dict], None] | None = None,
+) -> list[dict]:
+    """As `learning_curve`, for a budget of training *time* instead of images: trains `chunk`
+    batches at a time until `seconds` of training, translating the held-out inputs before
+    training and each time another `seconds / evals` have passed (each checkpoint overshoots
+    its time by less than one chunk). Implementations of different speeds so compare at equal
+    wall time.
+
+    Raises:
+        ValueError: the stream ran out before the time did.
+    """
+    if seconds <= 0 or evals < 1 or chunk < 1:
+        raise ValueError(
+            f"Need seconds > 0, evals >= 1 and chunk >= 1. Received: seconds={seconds}, "
+            f"evals={evals}, chunk={chunk}"
+        )
+    run = _Run(learner, stream_a, stream_b, held_inputs, progress)
+    run.checkpoint()
+    step = chunk * learner.batch_size
+    for i in range(1, evals + 1):
+        while run.wall < seconds * i / evals:
+            if run.done + step > len(stream_a):
+                raise ValueError(
+                    f"The stream of {len(stream_a)} images ran out after {run.wall:.1f} of "
+                    f"{seconds} s; give a longer stream."
+                )
+            run.train_to(run.done + step)
+        run.checkpoint()
+    return run.points
+
+
+class _Run:
+    """What both curves share: training on the stream in order, timed, and checkpoints."""
+
+    def __init__(self, learner, stream_a, stream_b, held_inputs, progress):
+        self.learner, self.stream_a, self.stream_b = learner, stream_a, stream_b
+        self.held_inputs, self.progress = held_inputs, progress
+        self.points, self.wall, self.done, self.losses, self.finite = [], 0.0, 0, {}, True
+
+    def train_to(self, count: int) -> None:
+        if count <= self.done:
+            return
+        a = float_pixels(self.stream_a[self.done : count])
+        b = float_pixels(self.stream_b[self.done : count])
+        start = time.perf_counter()
+        self.losses = self.learner.train(a, b)
+        self.wall += time.perf_counter() - start
+        self.done = count
+        self.finite = self.finite and all(math.isfinite(v) for v in self.losses.values())
+
+    def checkpoint(self) -> None:
+        outputs = np.asarray(self.learner.translate(self.held_inputs), np.float32)
+        point = {"images": self.done, "wall_s": self.wall, "outputs": outputs}
+        self.points.append({**point, "losses": self.losses, "finite": self.finite})
+        if self.progress is not None:
+            self.progress(self.points[-1])

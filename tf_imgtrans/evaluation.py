@@ -436,8 +436,9 @@ def score_curve(
 
 
 def summarize(runs: list[list[dict]]) -> dict:
-    """Final scores over seeds (mean ± std of every numeric score), the wall time, and the mean
-    curve: per checkpoint, images seen, mean wall seconds and each score's mean ± std."""
+    """Final scores over seeds (mean ± std of every numeric score), the wall time and images
+    seen, and the mean curve: per checkpoint, images seen (the first seed's), mean wall seconds
+    and each score's mean ± std."""
     finals = [run[-1] for run in runs]
     names = [k for k, v in finals[0]["scores"].items() if isinstance(v, (int, float))]
     curve = []
@@ -453,6 +454,7 @@ def summarize(runs: list[list[dict]]) -> dict:
     return {
         "final": {n: mean_std([p["scores"][n] for p in finals]) for n in names},
         "wall_s": mean_std([p["wall_s"] for p in finals]),
+        "images": mean_std([p["images"] for p in finals]),
         "finite": all(p["finite"] for p in finals),
         "curve": curve,
     }

@@ -67,3 +67,25 @@ def test_quick_run_scores_every_implementation(tmp_path, capsys):
     saved = json.load(open(os.path.join(out, "quality.json")))
     per_image = saved["tasks"]["facades"]["per_image"]["ours"][0]["psnr"]
     assert len(per_image) == saved["tasks"]["facades"]["task"]["held_out"] == 8
+
+
+def test_verdict_scores_cut_against_ours_cyclegan_by_kid():
+    def summary(kid):
+        return {"final": {"psnr": {"mean": 16.0, "std": 0.1}, "kid": {"mean": kid, "std": 0.0}}}
+
+    result = verdict({"ours": summary(0.5), "cut": summary(0.4), "fastcut": summary(0.6)}, "x")
+    assert result == {"cut_kid_below_cyclegan": True, "fastcut_kid_below_cyclegan": False}
+
+
+def test_cut_trains_for_equal_seconds_on_the_unpaired_task_only(tmp_path, capsys):
+    out = str(tmp_path / "quality")
+    argv = ["--quick", "--task", "facades,facades2night", "--impl", "cut", "--seconds", "3",
+            "--evals", "1", "--feature-space", "none", "--out", out]  # fmt: skip
+    record, table = run_benchmark("quality", argv, capsys)
+    summary = record["figures"]["summary"]
+    assert "facades" not in summary  # CUT is not a paired trainer
+    assert "trains pix2pix" in record["figures"]["skipped"]["facades"]
+    final = summary["facades2night"]["final"]["cut"]
+    assert math.isfinite(final["psnr"]["mean"])
+    assert summary["facades2night"]["wall_s"]["cut"]["mean"] >= 3.0
+    assert "| facades2night | tf_imgtrans CUT |" in table

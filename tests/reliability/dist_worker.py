@@ -15,7 +15,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from tf_imgtrans.training import Pix2PixConfig, train_pix2pix  # noqa: E402
+from tf_imgtrans.training import CUTConfig, Pix2PixConfig, train_cut, train_pix2pix  # noqa: E402
 from tf_imgtrans.training.cyclegan import CycleGANConfig, train_cyclegan  # noqa: E402
 from tf_imgtrans.training.style import (  # noqa: E402
     AdaINConfig,
@@ -59,6 +59,17 @@ def run_cyclegan(out, strategy, callbacks):
         n_layers=1, pool_size=2, lr=0.05, augment=False, shuffle=False, **COMMON,
     )  # fmt: skip
     return train_cyclegan(config, out, verbose=0, strategy=strategy, callbacks=callbacks)
+
+
+def run_cut(out, strategy, callbacks):
+    # CUT with its identity term: the global batch's A and B images through G, PatchNCE on
+    # patches at the same places on every replica.
+    config = CUTConfig(
+        data="builtin:facades2night?n_train=4&n_test=2", image_size=32, n_blocks=1, ngf=4, ndf=4,
+        n_layers=1, num_patches=16, projection_units=8, lr=0.05, augment=False, shuffle=False,
+        **COMMON,
+    )  # fmt: skip
+    return train_cut(config, out, verbose=0, strategy=strategy, callbacks=callbacks)
 
 
 def run_fast_style(out, strategy, callbacks):
@@ -111,6 +122,7 @@ def run_pool(out, strategy):
 RUNS = {
     "pix2pix": run_pix2pix,
     "cyclegan": run_cyclegan,
+    "cut": run_cut,
     "fast-style": run_fast_style,
     "adain": run_adain,
 }

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 WORKER = os.path.join(os.path.dirname(__file__), "dist_worker.py")
-TRAINERS = ("pix2pix", "cyclegan", "fast-style", "adain")
+TRAINERS = ("pix2pix", "cyclegan", "cut", "fast-style", "adain")
 # The image pool alone runs under one device and MirroredStrategy; under
 # MultiWorkerMirroredStrategy its probe outside `fit` fails in TensorFlow ("destinations can not
 # be empty"), so there it is checked through CycleGAN's training, whose second step swaps.
@@ -94,7 +94,11 @@ def test_multiworker_strategy_with_two_processes_matches_one_device(runs, name):
     assert rel_err(chief, delta(runs, "single", name)) < TOLERANCE
     # Only the chief wrote the run's files.
     folder = runs / "multiworker" / name
-    network = {"cyclegan": "generator_AtoB.keras", "adain": "stylizer.keras"}
+    network = {
+        "cyclegan": "generator_AtoB.keras",
+        "cut": "generator_AtoB.keras",
+        "adain": "stylizer.keras",
+    }
     assert os.path.isfile(folder / network.get(name, "generator.keras"))
     assert sorted(os.listdir(folder / "checkpoints")) == ["ckpt-0001", "latest"]
 

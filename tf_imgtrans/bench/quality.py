@@ -39,17 +39,23 @@ import numpy as np
 from tf_imgtrans.bench.common import emit, format_table, parse_list
 from tf_imgtrans.curves import checkpoints
 
-IMPLS = ("ours", "tutorial", "reference")
+IMPLS = ("ours", "tutorial", "reference", "cut", "fastcut")
+DEFAULT_IMPLS = "ours,tutorial,reference"
+# CUT and FastCUT (ours too) learn the unpaired task only: one-sided, beside ours' CycleGAN.
+UNPAIRED_ONLY = ("cut", "fastcut")
 LABELS = {
     "ours": "tf_imgtrans (default config)",
     "tutorial": "tutorial-style TF step",
     "reference": "PyTorch reference",
+    "cut": "tf_imgtrans CUT",
+    "fastcut": "tf_imgtrans FastCUT",
 }
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared")
 FEATURE_SPACES = ("auto", "inception", "vgg16", "none")
 # Images seen per run (batch 1, so also steps), by model: full runs and --quick.
 IMAGES = {"pix2pix": 300, "cyclegan": 300}
 QUICK_IMAGES = {"pix2pix": 24, "cyclegan": 8}
+TIMED_STREAM = 4000  # the longest run --seconds allows (images)
 
 
 # The tasks of `tf_imgtrans.evaluation.TASKS` (named here so that `--help` imports no TensorFlow)
@@ -64,7 +70,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"comma-separated, of {', '.join(TASK_MODEL)}, or all (default)",
     )
     parser.add_argument(
-        "--impl", default="all", help=f"comma-separated, of {', '.join(IMPLS)}, or all (default)"
+        "--impl",
+        default=DEFAULT_IMPLS,
+        help=f"comma-separated, of {', '.join(IMPLS)}, or all (default {DEFAULT_IMPLS}; cut and "
+        "fastcut, the package's CUT trainer, run on the unpaired task only, beside ours' "
+        "CycleGAN)",
     )
     parser.add_argument("--seeds", type=int, default=None, help="seeds per run (default 3)")
     parser.add_argument(
@@ -75,6 +85,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"{IMAGES['cyclegan']} for CycleGAN)",
     )
     parser.add_argument("--evals", type=int, default=None, help="held-out checkpoints (default 6)")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=None,
+        help="equal training wall time instead of equal images: each run trains for this many "
+        "seconds (checkpoints every seconds/evals; --images is then the stream's length, default "
+        f"{TIMED_STREAM})",
+    )
     parser.add_argument("--image-size", type=int, default=64)
     parser.add_argument(
         "--feature-space",
@@ -167,11 +185,16 @@ def time_to(curve: list[dict], level: float) -> float | None:
 def verdict(summaries: dict, model: str) -> dict:
     """The issue's goals for ours against the reference: final PSNR/SSIM (and KID for CycleGAN)
     at least the reference's within one seed-std, and the reference's final PSNR reached in
-    ≤ 0.7× its wall time."""
+    ≤ 0.7× its wall time; for CUT and FastCUT, a final KID below ours' CycleGAN's (compare at
+    equal wall time: --seconds)."""
     ours, ref = summaries.get("ours"), summaries.get("reference")
-    if not ours or not ref:
-        return {}
     result = {}
+    for impl in UNPAIRED_ONLY:  # CUT's goal: a lower held-out KID than ours' CycleGAN
+        if impl in summaries and ours and "kid" in ours["final"]:
+            kid = summaries[impl]["final"]["kid"]["mean"]
+            result[f"{impl}_kid_below_cyclegan"] = bool(kid < ours["final"]["kid"]["mean"])
+    if not ours or not ref:
+        return result
     for name, higher in (("psnr", True), ("ssim", True), ("kid", False)):
         if name not in ours["final"] or (name == "kid" and model != "cyclegan"):
             continue
@@ -255,26 +278,33 @@ def run(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         for task_name in tasks:
             model = TASK_MODEL[task_name]
+            task_impls = [i for i in impls if model == "cyclegan" or i not in UNPAIRED_ONLY]
+            if not task_impls:
+                skipped[task_name] = f"none of {', '.join(impls)} trains {model}"
+                continue
             counts = {"n_train": 16, "n_test": 8} if args.quick else {}
             task = TASKS[task_name](args.image_size, **counts)
             images = args.images or (QUICK_IMAGES if args.quick else IMAGES)[model]
+            if args.seconds:
+                images = args.images or TIMED_STREAM
             held = task.held_out()
             target_features = space.features(held[1]) if space else None
             arch = architecture(model, args.image_size, args.quick)
             at = checkpoints(images, evals, 1)
-            runs = {impl: [] for impl in impls}
+            runs = {impl: [] for impl in task_impls}
             finals = {}
             for seed in seeds:
                 stream_a, stream_b = task.stream(at[-1], seed)
                 data = os.path.join(scratch, f"{task_name}_{seed}.npz")
                 np.savez(data, stream_a=stream_a, stream_b=stream_b, held_inputs=held[0])
-                for impl in impls:
+                for impl in task_impls:
                     folder = tempfile.mkdtemp(dir=scratch)
                     spec = {
                         "impl": impl, "model": model, "image_size": args.image_size,
                         "batch_size": 1, "arch": arch, "seed": seed, "data": data,
                         "checkpoints": at, "precision": args.precision, "threads": args.threads,
-                        "inference": args.ours_inference,
+                        "inference": args.ours_inference, "seconds": args.seconds,
+                        "evals": evals,
                     }  # fmt: skip
                     start = time.perf_counter()
                     points = run_worker(spec, folder)
@@ -294,7 +324,8 @@ def run(args: argparse.Namespace) -> dict:
             results[task_name] = {
                 "task": task.describe(),
                 "model": model,
-                "images": at[-1],
+                "images": None if args.seconds else at[-1],
+                "seconds": args.seconds,
                 "seeds": seeds,
                 "arch": arch,
                 "baselines": baselines,
@@ -306,7 +337,8 @@ def run(args: argparse.Namespace) -> dict:
             }
             save_samples(task_name, held, finals, os.path.join(out, f"samples_{task_name}.png"))
             rows += table_rows(task_name, results[task_name])
-    plot_curves(results, os.path.join(out, "time_to_quality.png"))
+    if results:
+        plot_curves(results, os.path.join(out, "time_to_quality.png"))
     figures = {
         "tasks": results, "feature_space": space_note, "skipped": skipped, "out": out,
     }  # fmt: skip
@@ -365,7 +397,7 @@ def table_rows(task: str, result: dict) -> list[dict]:
                 "L1": _pm(final["l1"], digits=3),
                 "KID×1e3": _pm(final.get("kid"), 1e3, 1),
                 "train s": _pm(summary["wall_s"], digits=0),
-                "images": result["images"],
+                "images": result["images"] or _pm(summary["images"], digits=0),
                 "time to ref. PSNR": ratio if impl != "reference" else "1×",
             }
         )

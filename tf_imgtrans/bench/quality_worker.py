@@ -22,7 +22,7 @@ import sys
 
 import numpy as np
 
-from tf_imgtrans.curves import learning_curve
+from tf_imgtrans.curves import learning_curve, timed_learning_curve
 
 
 class TutorialLearner:
@@ -58,8 +58,9 @@ def tf_learner(spec: dict):
         tf.config.threading.set_intra_op_parallelism_threads(spec["threads"])
     keras.utils.set_random_seed(spec["seed"])
     model, size, arch, batch = spec["model"], spec["image_size"], spec["arch"], spec["batch_size"]
-    if spec["impl"] == "ours":
-        trainer = our_trainer(model, size, arch, spec.get("precision", "auto"))
+    if spec["impl"] in ("ours", "cut", "fastcut"):  # cut/fastcut: our CUT trainer, that mode
+        name = model if spec["impl"] == "ours" else spec["impl"]
+        trainer = our_trainer(name, size, arch, spec.get("precision", "auto"))
         return KerasLearner(trainer, batch, spec.get("inference") == "train")
     step, nets = tutorial_trainer(model, size, arch)
     # The pix2pix tutorial translates with training=True; the CycleGAN tutorial with the default.
@@ -77,9 +78,11 @@ def main(path: str) -> None:
         learner = torch_learner(spec)
     else:
         learner = tf_learner(spec)
-    points = learning_curve(
-        learner, data["stream_a"], data["stream_b"], data["held_inputs"], spec["checkpoints"]
-    )
+    stream = data["stream_a"], data["stream_b"], data["held_inputs"]
+    if spec.get("seconds"):
+        points = timed_learning_curve(learner, *stream, spec["seconds"], spec["evals"])
+    else:
+        points = learning_curve(learner, *stream, spec["checkpoints"])
     outputs = {f"at_{p['images']}": p["outputs"].astype(np.float16) for p in points}
     np.savez(os.path.join(folder, "outputs.npz"), **outputs)
     curve = [{k: v for k, v in p.items() if k != "outputs"} for p in points]

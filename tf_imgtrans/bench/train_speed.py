@@ -26,12 +26,15 @@ import time
 
 from tf_imgtrans.bench.common import parse_list
 
-MODELS = ("pix2pix", "cyclegan", "fast-style", "adain")
+MODELS = ("pix2pix", "cyclegan", "cut", "fastcut", "fast-style", "adain")
 COMPARISONS = ("tutorial", "torch")
 PRECISION_NAMES = ("float32", "mixed_bfloat16", "mixed_float16")
 # The training defaults of each model (batch size of the papers) and of a full-size run.
-DEFAULT_BATCH = {"pix2pix": 1, "cyclegan": 1, "fast-style": 4, "adain": 8}
-EPOCH_IMAGES = {"pix2pix": (400, "facades train split"), "cyclegan": (1334, "horse2zebra")}
+DEFAULT_BATCH = {"pix2pix": 1, "cyclegan": 1, "cut": 1, "fastcut": 1, "fast-style": 4, "adain": 8}
+EPOCH_IMAGES = {
+    "pix2pix": (400, "facades train split"),
+    **{m: (1334, "horse2zebra") for m in ("cyclegan", "cut", "fastcut")},
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -108,7 +111,7 @@ def architecture(model: str, image_size: int, quick: bool) -> dict:
 
         width = 16 if quick else 64
         return {"num_downs": unet_downs_for(image_size), "ngf": width, "ndf": width, "n_layers": 3}
-    if model == "cyclegan":
+    if model in ("cyclegan", "cut", "fastcut"):  # the same ResNet generator and PatchGAN
         width = 16 if quick else 64
         blocks = 2 if quick else (9 if image_size >= 256 else 6)
         return {"n_blocks": blocks, "ngf": width, "ndf": width, "n_layers": 3}
@@ -190,6 +193,12 @@ def our_trainer(model: str, size: int, arch: dict, precision: str):
             image_size=size, n_blocks=arch["n_blocks"], ngf=arch["ngf"], ndf=arch["ndf"]
         )
         return training.build_cyclegan(dataclasses.replace(config, precision=precision))
+    if model in ("cut", "fastcut"):
+        config = training.CUTConfig(
+            mode=model, image_size=size, n_blocks=arch["n_blocks"], ngf=arch["ngf"],
+            ndf=arch["ndf"], precision=precision,
+        )  # fmt: skip
+        return training.build_cut(config)
     if model == "adain":
         config = training.AdaINConfig(image_size=size, vgg_weights="random")
         return training.build_adain(dataclasses.replace(config, precision=precision))

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import shlex
 
-from tf_imgtrans.commands.train_options import GAN_OPTIONS, RUN_OPTIONS, add_trainer_command
+from tf_imgtrans.commands.train_options import (
+    GAN_OPTIONS,
+    RUN_OPTIONS,
+    UNPAIRED_OPTIONS,
+    add_trainer_command,
+)
 from tf_imgtrans.configs import CycleGANConfig
 
 OPTIONS = {
     **RUN_OPTIONS,
     **GAN_OPTIONS,
-    "data": (
-        ("--data", "--dataroot"),
-        str,
-        "a folder (trainA/ trainB/ testA/ testB/), builtin:NAME, cyclegan:NAME or "
-        "tfds:cycle_gan/NAME",
-    ),
-    "load_size": (
-        ("--load-size", "--load_size"), int, "size before the random crop (None: 286/256 of it)"
-    ),
-    "n_blocks": (
-        "--n-blocks", int, "residual blocks of the auto generator (None: 9 from 256 px, else 6)"
-    ),
+    **UNPAIRED_OPTIONS,
     "lambda_cycle": (
         ("--lambda-cycle", "--lambda_A"), float,
         "weight λ of both cycle losses (the reference's λ_A = λ_B)",
@@ -35,8 +29,9 @@ OPTIONS = {
 }  # fmt: skip
 
 
-def next_steps(result) -> list[str]:
-    ab = shlex.quote(result.paths["generator_AtoB"])
+def next_steps(result, network: str = "generator_AtoB") -> list[str]:
+    """The commands that use the run's A -> B generator (`network` of `result.paths`)."""
+    ab = shlex.quote(result.paths[network])
     return [
         f"tf-imgtrans translate --model {ab} IMAGES_OR_FOLDERS --out translated/",
         f"tf-imgtrans evaluate --model {ab} --data DATA   # FID/KID on the test split",

@@ -65,6 +65,33 @@ GAN_OPTIONS: dict[str, Option] = {
     ),
 }
 
+# UnpairedConfig fields: the unpaired trainers (CycleGAN, CUT).
+UNPAIRED_OPTIONS: dict[str, Option] = {
+    "data": (
+        ("--data", "--dataroot"),
+        str,
+        "a folder (trainA/ trainB/ testA/ testB/), builtin:NAME, cyclegan:NAME or "
+        "tfds:cycle_gan/NAME",
+    ),
+    "load_size": (
+        ("--load-size", "--load_size"), int, "size before the random crop (None: 286/256 of it)"
+    ),
+    "n_blocks": (
+        "--n-blocks", int, "residual blocks of the auto generator (None: 9 from 256 px, else 6)"
+    ),
+}  # fmt: skip
+
+
+def boolean(text: str) -> bool:
+    """An option's true/false value, as the reference spells them (`--nce_idt False`)."""
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "y", "on"):
+        return True
+    if value in ("0", "false", "no", "n", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
+
 # StyleConfig fields: the style-transfer trainers.
 STYLE_OPTIONS: dict[str, Option] = {
     "content_weight": ("--content-weight", float, "weight of the content loss"),

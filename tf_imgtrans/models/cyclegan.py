@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-from tf_imgtrans.checks import check_positive_int
+from tf_imgtrans.checks import check_non_negative, check_positive_int
 from tf_imgtrans.configs import CycleGANConfig
 from tf_imgtrans.distribute import replica_scale
 from tf_imgtrans.layers.image_pool import ImagePool
@@ -150,11 +150,8 @@ class CycleGAN(TranslationTrainer):
         super().compile(jit_compile=resolve_jit_compile(jit_compile), **kwargs)
         self.gan_mode = check_gan_mode(gan_mode)
         self.set_stabilisers(r1_gamma, r1_every, ema_decay, ["generator_AtoB", "generator_BtoA"])
-        for name, value in (("lambda_cycle", lambda_cycle), ("lambda_identity", lambda_identity)):
-            if value < 0:
-                raise ValueError(f"`{name}` must be >= 0. Received: {name}={value}")
-        self.lambda_cycle = float(lambda_cycle)
-        self.lambda_identity = float(lambda_identity)
+        self.lambda_cycle = check_non_negative("lambda_cycle", lambda_cycle)
+        self.lambda_identity = check_non_negative("lambda_identity", lambda_identity)
         check_positive_int("pool_size", pool_size, minimum=0)
         for pool in (self.pool_a, self.pool_b):
             if pool.pool_size != pool_size:

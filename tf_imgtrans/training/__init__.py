@@ -10,11 +10,12 @@ from tf_imgtrans._lazy import exports_of, lazy_namespace
 _EXPORTS = exports_of(
     {
         "tf_imgtrans.configs": [
-            "AdaINConfig", "CycleGANConfig", "FastStyleConfig", "GANConfig", "Pix2PixConfig",
-            "RunConfig", "StyleConfig",
+            "AdaINConfig", "CUTConfig", "CycleGANConfig", "FastStyleConfig", "GANConfig",
+            "Pix2PixConfig", "RunConfig", "StyleConfig", "UnpairedConfig",
         ],
+        "tf_imgtrans.training.cut": ["CUT_TRAINER", "build_cut", "train_cut"],
         "tf_imgtrans.training.cyclegan": [
-            "CYCLEGAN", "build_cyclegan", "cyclegan_data", "train_cyclegan"
+            "CYCLEGAN", "build_cyclegan", "cyclegan_data", "train_cyclegan", "unpaired_generator"
         ],
         "tf_imgtrans.training.pix2pix": [
             "PIX2PIX", "build_pix2pix", "pix2pix_data", "train_pix2pix", "unet_downs_for"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tf_imgtrans.configs import CycleGANConfig
+from tf_imgtrans.configs import CycleGANConfig, UnpairedConfig
 from tf_imgtrans.data import load_unpaired_dataset, resolve_unpaired_spec, unpaired_splits
 from tf_imgtrans.models import CycleGAN
 from tf_imgtrans.precision import precision_scope
@@ -15,23 +15,27 @@ GENERATOR_FILES = {
 }
 
 
-def build_cyclegan(config: CycleGANConfig) -> CycleGAN:
-    """The compiled CycleGAN trainer that `config` describes, its image pools built for
-    `config.image_size` (so that a checkpoint can be restored into them); the networks are built
-    under the dtype policy of `config.precision` (float32 variables either way)."""
+def unpaired_generator(config: UnpairedConfig, name: str):
+    """The generator of an unpaired run (CycleGAN, CUT): `config.generator`, or for "auto" the
+    ResNet generator with `config.resolved_n_blocks` blocks."""
     if config.image_size % 4:
         raise ValueError(
             "The ResNet generator needs an image size that is a multiple of 4. "
             f"Received: image_size={config.image_size}"
         )
+    return build_generator(
+        config, lambda: ("resnet", {"n_blocks": config.resolved_n_blocks}), name=name
+    )
 
-    def auto():
-        return "resnet", {"n_blocks": config.resolved_n_blocks}
 
+def build_cyclegan(config: CycleGANConfig) -> CycleGAN:
+    """The compiled CycleGAN trainer that `config` describes, its image pools built for
+    `config.image_size` (so that a checkpoint can be restored into them); the networks are built
+    under the dtype policy of `config.precision` (float32 variables either way)."""
     with precision_scope(config.precision):
         networks = [
-            build_generator(config, auto, name="generator_AtoB"),
-            build_generator(config, auto, name="generator_BtoA"),
+            unpaired_generator(config, name="generator_AtoB"),
+            unpaired_generator(config, name="generator_BtoA"),
             build_discriminator(config, input_channels=3, name="discriminator_A"),
             build_discriminator(config, input_channels=3, name="discriminator_B"),
         ]
@@ -47,10 +51,10 @@ def build_cyclegan(config: CycleGANConfig) -> CycleGAN:
     return model
 
 
-def cyclegan_data(config: CycleGANConfig) -> RunData:
-    """The two unpaired training domains (each shuffled and jittered on its own), the test split
-    as validation data where there is one (PSNR/SSIM too where it has ground truth), and 4 test
-    images of each domain for the sample grids."""
+def cyclegan_data(config: UnpairedConfig) -> RunData:
+    """The data of an unpaired run (CycleGAN, CUT): the two training domains (each shuffled
+    and jittered on its own), the test split as validation data where there is one (PSNR/SSIM
+    too where it has ground truth), and 4 test images of each domain for the sample grids."""
     root = resolve_unpaired_spec(config.data, image_size=config.image_size)
     common = {"image_size": config.image_size, "limit": config.limit, "strict": config.strict}
     train = load_unpaired_dataset(
